@@ -1,0 +1,85 @@
+/**
+ * A place in a source file. Lines and columns are 1-based (as editors and SARIF
+ * count them); offset is the 0-based UTF-16 index into the file text.
+ */
+export interface Span {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  length: number;
+}
+
+/** Index of the start of every line of a text, for offset → line/column lookups. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    }
+    this.starts = starts;
+  }
+
+  /** 1-based line and column of a 0-based offset. */
+  position(offset: number): { line: number; column: number } {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.starts[mid] as number) <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: clamped - (this.starts[low] as number) + 1 };
+  }
+
+  /** The text of a 1-based line, without its line break. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1];
+    if (start === undefined) return '';
+    const next = this.starts[line];
+    const end = next === undefined ? this.text.length : next - 1;
+    return this.text.slice(start, end).replace(/\r$/, '');
+  }
+
+  span(file: string, offset: number, length: number): Span {
+    const start = this.position(offset);
+    const end = this.position(offset + Math.max(length, 0));
+    return {
+      file,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      offset,
+      length: Math.max(length, 0),
+    };
+  }
+}
+
+/** A span that covers no source text: used for facts that come from no file (built-in tiers). */
+export function syntheticSpan(file = '<built-in>'): Span {
+  return { file, line: 0, column: 0, endLine: 0, endColumn: 0, offset: 0, length: 0 };
+}
+
+/** A span `length` characters long starting `delta` characters into `outer` (same line). */
+export function subSpan(outer: Span, delta: number, length: number): Span {
+  return {
+    file: outer.file,
+    line: outer.line,
+    column: outer.column + delta,
+    endLine: outer.line,
+    endColumn: outer.column + delta + length,
+    offset: outer.offset + delta,
+    length,
+  };
+}
+
+export function compareSpans(a: Span, b: Span): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.offset - b.offset || a.length - b.length;
+}

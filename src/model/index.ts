@@ -1,0 +1,2 @@
+// Stage 2: YAML/JSON documents → typed, validated, normalized resources.
+export * from './resources.js';

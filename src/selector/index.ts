@@ -1,0 +1,2 @@
+// Stage 1: the Calico selector language.
+export * from './types.js';
