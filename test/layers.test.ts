@@ -76,11 +76,7 @@ describe('stage layering', () => {
         if (toRank >= fromRank) violations.push(`${rel}: stage ${from} imports later or sibling stage ${to}`);
         const targetRel = relative(root, target).split(sep).join('/');
         const isIndex = targetRel === `src/${to}/index.js` || targetRel === `src/${to}/index.ts`;
-        if (!isIndex && from !== 'selector' && to !== 'selector') {
-          violations.push(`${rel}: imports ${specifier}, not src/${to}/index.js`);
-        } else if (!isIndex && to === 'selector' && !targetRel.startsWith('grammar/')) {
-          violations.push(`${rel}: imports ${specifier}, not src/selector/index.js`);
-        }
+        if (!isIndex) violations.push(`${rel}: imports ${specifier}, not src/${to}/index.js`);
       }
     }
     expect(violations).toEqual([]);
