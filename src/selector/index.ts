@@ -1,2 +1,8 @@
-// Stage 1: the Calico selector language.
+// Stage 1: the Calico selector language. The only entry point other stages import.
 export * from './types.js';
+export { parseSelector, PARSE_CACHE_LIMIT } from './parse.js';
+export { matches } from './evaluate.js';
+export { prefixLabels } from './prefix.js';
+export { tokenize, MAX_LABEL_LENGTH } from './tokens.js';
+export { formatSelectorError } from './format.js';
+export { testSelectors } from './batch.js';

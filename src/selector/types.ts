@@ -45,3 +45,57 @@ export type SelectorResult = { ok: true; selector: Selector } | { ok: false; err
 
 /** Labels as a lookup; a plain object is accepted too by `matches`. */
 export type Labels = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+
+/** Upstream's token kinds (`tokenizer.Kind`), as `tokenize` reports them. */
+export type TokenKind =
+  | 'TokLabel'
+  | 'TokStringLiteral'
+  | 'TokLBrace'
+  | 'TokRBrace'
+  | 'TokComma'
+  | 'TokEq'
+  | 'TokNe'
+  | 'TokIn'
+  | 'TokNot'
+  | 'TokNotIn'
+  | 'TokContains'
+  | 'TokStartsWith'
+  | 'TokEndsWith'
+  | 'TokAll'
+  | 'TokHas'
+  | 'TokLParen'
+  | 'TokRParen'
+  | 'TokAnd'
+  | 'TokOr'
+  | 'TokGlobal'
+  | 'TokEOF';
+
+/**
+ * One token as upstream's tokenizer would produce it. `value` is set for labels, string
+ * literals (without quotes) and `has(label)` (the label), as upstream's `Token.Value`.
+ */
+export interface SelectorToken {
+  kind: TokenKind;
+  value?: string;
+  range: SourceRange;
+}
+
+export type TokenizeResult = { ok: true; tokens: SelectorToken[] } | { ok: false; error: SelectorError };
+
+/** One input of `testSelectors`: a selector and, optionally, labels to evaluate it against. */
+export interface SelectorTestCase {
+  selector: string;
+  labels?: Readonly<Record<string, string>>;
+}
+
+/** The outcome of one `testSelectors` case; fields that do not apply are null. */
+export interface SelectorTestResult {
+  selector: string;
+  valid: boolean;
+  canonical: string | null;
+  id: string | null;
+  /** Whether the labels match; null when the case had no labels or the selector is invalid. */
+  match: boolean | null;
+  /** Upstream's error message; null when valid. */
+  error: string | null;
+}
