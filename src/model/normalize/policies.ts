@@ -1,0 +1,146 @@
+import type { Span } from '../../diag/index.js';
+import type {
+  CalicoPolicyResource,
+  K8sNetworkPolicyResource,
+  PolicySpec,
+  ResourceBase,
+  StagedK8sNetworkPolicyResource,
+} from '../resources.js';
+import type { Policy, PolicyDirections, PolicyKind, PolicyRule } from '../types.js';
+import { DEFAULT_NAMESPACE, DEFAULT_TIER, K8S_POLICY_ORDER } from './constants.js';
+import { convertK8sPolicy, type ConvertedRule } from './k8s-policy.js';
+import { normalizeRule, normalizeRuleList, type RuleContext } from './policy-rule.js';
+import { globalPolicySelector, namespacedPolicySelector, type SelectorCache } from './selectors.js';
+
+/** Felix's short kind names (`felix/types/policy_id.go`), used in policy keys. */
+const SHORT_KIND: Readonly<Record<PolicyKind, string>> = {
+  GlobalNetworkPolicy: 'gnp',
+  NetworkPolicy: 'np',
+  KubernetesNetworkPolicy: 'knp',
+  StagedGlobalNetworkPolicy: 'sgnp',
+  StagedNetworkPolicy: 'snp',
+  StagedKubernetesNetworkPolicy: 'sknp',
+};
+
+/** `gnp/<name>` for global kinds, `np/<ns>/<name>` for namespaced ones. */
+export function policyKey(kind: PolicyKind, name: string, namespace: string | undefined): string {
+  return namespace === undefined ? `${SHORT_KIND[kind]}/${name}` : `${SHORT_KIND[kind]}/${namespace}/${name}`;
+}
+
+export const isGlobalPolicyKind = (kind: PolicyKind): boolean =>
+  kind === 'GlobalNetworkPolicy' || kind === 'StagedGlobalNetworkPolicy';
+
+const isStagedKind = (kind: PolicyKind): boolean => kind.startsWith('Staged');
+
+/**
+ * `types` as the API server defaults it when empty (api/pkg/defaults `defaultPolicyTypesField`):
+ * no egress rules → Ingress (even with no ingress rules either); only egress rules → Egress;
+ * both → both.
+ */
+export function defaultedDirections(spec: Pick<PolicySpec, 'types' | 'ingress' | 'egress'>): PolicyDirections {
+  const types = spec.types ?? [];
+  if (types.length > 0) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+  const hasIngress = (spec.ingress ?? []).length > 0;
+  const hasEgress = (spec.egress ?? []).length > 0;
+  if (!hasEgress) return { ingress: true, egress: false };
+  if (!hasIngress) return { ingress: false, egress: true };
+  return { ingress: true, egress: true };
+}
+
+type AnyPolicyResource = CalicoPolicyResource | K8sNetworkPolicyResource | StagedK8sNetworkPolicyResource;
+
+/** The fields every policy shares, filled from the resource's identity. */
+function policyShell(
+  resource: ResourceBase<PolicyKind, unknown>,
+  selector: Policy['selector'],
+  stagedAction: string | undefined,
+): Omit<Policy, 'tier' | 'appliesTo' | 'ingress' | 'egress'> {
+  const kind = resource.kind;
+  const namespace = isGlobalPolicyKind(kind) ? undefined : (resource.metadata.namespace ?? DEFAULT_NAMESPACE);
+  const shell: Omit<Policy, 'tier' | 'appliesTo' | 'ingress' | 'egress'> = {
+    key: policyKey(kind, resource.metadata.name, namespace),
+    kind,
+    name: resource.metadata.name,
+    staged: isStagedKind(kind),
+    selector,
+    applyOnForward: false,
+    preDNAT: false,
+    doNotTrack: false,
+    span: resource.span,
+    file: resource.span.file,
+  };
+  if (namespace !== undefined) shell.namespace = namespace;
+  if (shell.staged) shell.stagedAction = (stagedAction ?? 'Set') as Policy['stagedAction'];
+  return shell;
+}
+
+/**
+ * A Calico (Staged)(Global)NetworkPolicy. Returns undefined for a staged policy with
+ * `stagedAction: Delete`, which the syncer drops (it stages the removal of a policy).
+ */
+export function normalizeCalicoPolicy(cache: SelectorCache, resource: CalicoPolicyResource): Policy | undefined {
+  const spec = resource.spec;
+  if (spec.stagedAction === 'Delete') return undefined;
+  const global = isGlobalPolicyKind(resource.kind);
+  const namespace = global ? '' : (resource.metadata.namespace ?? DEFAULT_NAMESPACE);
+  const selectorText = global
+    ? globalPolicySelector(cache, spec.selector, spec.namespaceSelector, spec.serviceAccountSelector)
+    : namespacedPolicySelector(cache, spec.selector, namespace, spec.serviceAccountSelector);
+  const context: RuleContext = { cache, namespace };
+  const policy: Policy = {
+    ...policyShell(resource, cache.parse(selectorText), spec.stagedAction),
+    tier: spec.tier || DEFAULT_TIER,
+    appliesTo: defaultedDirections(spec),
+    ingress: normalizeRuleList(context, spec.ingress, '/spec/ingress', resource.spans, resource.span),
+    egress: normalizeRuleList(context, spec.egress, '/spec/egress', resource.spans, resource.span),
+  };
+  if (spec.order !== undefined) policy.order = spec.order;
+  if (global) {
+    policy.applyOnForward = spec.applyOnForward ?? false;
+    policy.preDNAT = spec.preDNAT ?? false;
+    policy.doNotTrack = spec.doNotTrack ?? false;
+  }
+  return policy;
+}
+
+/** The span of a JSON pointer, or of its nearest written ancestor. */
+export function spanLookup(resource: ResourceBase<string, unknown>): (pointer: string) => Span {
+  return (pointer) => {
+    for (let at = pointer; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+      const span = resource.spans[at];
+      if (span) return span;
+    }
+    return resource.span;
+  };
+}
+
+/**
+ * A (Staged)KubernetesNetworkPolicy: converted to Calico rules (§3.7), placed in tier
+ * `default` at order 1000, then rewritten like any namespaced policy.
+ */
+export function normalizeK8sPolicy(
+  cache: SelectorCache,
+  resource: K8sNetworkPolicyResource | StagedK8sNetworkPolicyResource,
+): Policy | undefined {
+  const stagedAction = resource.kind === 'StagedKubernetesNetworkPolicy' ? resource.spec.stagedAction : undefined;
+  if (stagedAction === 'Delete') return undefined;
+  const namespace = resource.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const converted = convertK8sPolicy(resource.spec, spanLookup(resource));
+  const context: RuleContext = { cache, namespace };
+  const toRules = (rules: ConvertedRule[]): PolicyRule[] =>
+    rules.map((converted, index) => normalizeRule(context, converted.rule, index, converted.spans));
+  return {
+    ...policyShell(resource, cache.parse(namespacedPolicySelector(cache, converted.selector, namespace, undefined)), stagedAction),
+    tier: DEFAULT_TIER,
+    order: K8S_POLICY_ORDER,
+    appliesTo: converted.appliesTo,
+    ingress: toRules(converted.ingress),
+    egress: toRules(converted.egress),
+  };
+}
+
+export function normalizePolicy(cache: SelectorCache, resource: AnyPolicyResource): Policy | undefined {
+  return resource.kind === 'KubernetesNetworkPolicy' || resource.kind === 'StagedKubernetesNetworkPolicy'
+    ? normalizeK8sPolicy(cache, resource)
+    : normalizeCalicoPolicy(cache, resource);
+}

@@ -1,0 +1,67 @@
+import type { RuleDefinition } from '../../diag/index.js';
+
+/**
+ * Diagnostics normalization can report. Everything here is about the input as a whole
+ * (the inventory, references between resources), not a single field: field-level
+ * problems were reported by validation before normalization ran.
+ */
+
+export const inventoryIncomplete: RuleDefinition<
+  'endpointWithoutAddress' | 'finishedPod' | 'undefinedProfile'
+> = {
+  id: 'inventory-incomplete',
+  severity: 'warning',
+  description: 'An endpoint is missing something policy needs: an address, or a profile it names.',
+  messages: {
+    endpointWithoutAddress:
+      '{kind} {name} has no IP address: rules cannot match it by address and it is not programmed by Felix',
+    finishedPod: 'Pod {name} has finished (phase {phase}): it no longer owns an IP address',
+    undefinedProfile: '{kind} {name} lists profile {profile}, which is not defined',
+  },
+};
+
+export const hostNetworkPod: RuleDefinition<'hostNetwork'> = {
+  id: 'host-network-pod',
+  severity: 'info',
+  description: 'A hostNetwork pod is not a workload endpoint: host endpoint policy governs its traffic.',
+  messages: {
+    hostNetwork: 'Pod {name} uses the host network: it is not a workload endpoint and pod policy does not apply to it',
+  },
+};
+
+export const namespaceNotDefined: RuleDefinition<'namespace'> = {
+  id: 'namespace-not-defined',
+  severity: 'info',
+  description: 'Endpoints live in a namespace the input does not define, so its labels are unknown.',
+  messages: {
+    namespace:
+      'Namespace {namespace} is not in the input: its endpoints get only the label pcns.projectcalico.org/name, so namespaceSelectors on other labels will not match them',
+  },
+};
+
+export const duplicateResource: RuleDefinition<'duplicate'> = {
+  id: 'duplicate-resource',
+  severity: 'warning',
+  description: 'The same resource is defined more than once; the last definition (by file and position) is used.',
+  messages: {
+    duplicate: '{kind} {name} is defined again at {other}; that later definition is used and this one is ignored',
+  },
+};
+
+export const undefinedTier: RuleDefinition<'undefinedTier'> = {
+  id: 'undefined-tier',
+  severity: 'warning',
+  description: 'A policy names a tier that no Tier resource defines.',
+  messages: {
+    undefinedTier:
+      'Tier {tier} is not defined: Felix orders it after every defined tier, and traffic its policies select but do not decide is dropped',
+  },
+};
+
+export const normalizeRules: readonly RuleDefinition[] = [
+  inventoryIncomplete,
+  hostNetworkPod,
+  namespaceNotDefined,
+  duplicateResource,
+  undefinedTier,
+];
