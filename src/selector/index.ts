@@ -2,6 +2,7 @@
 export * from './types.js';
 export { parseSelector, PARSE_CACHE_LIMIT } from './parse.js';
 export { matches } from './evaluate.js';
+export { canonicalString, selectorId } from './canonical.js';
 export { prefixLabels } from './prefix.js';
 export { tokenize, MAX_LABEL_LENGTH } from './tokens.js';
 export { formatSelectorError } from './format.js';
