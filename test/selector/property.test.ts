@@ -76,7 +76,7 @@ function withoutRanges(node: SelectorNode): unknown {
   return JSON.parse(JSON.stringify(node, (key, item: unknown) => (key === 'range' ? undefined : item)));
 }
 
-function check(property: fc.IProperty<[SelectorNode]> | fc.IProperty<[SelectorNode, Record<string, string>]>): void {
+function check<Values extends [unknown, ...unknown[]]>(property: fc.IProperty<Values>): void {
   try {
     fc.assert(property, { seed, numRuns });
   } catch (error) {
