@@ -17,6 +17,9 @@ import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type To
 const LABEL_CHAR = /[a-zA-Z0-9_./-]/;
 const BLANK = /[ \t]/;
 
+/** The words of an operator, e.g. `['starts', 'with']`. */
+type OperatorWords = readonly [string, ...string[]];
+
 // Categories. `PATTERN: NA` tokens are never lexed; they group real tokens so the
 // parser can say "any value operator" and the selector stage can ask "is this malformed".
 export const ValueOperator = createToken({ name: 'ValueOperator', pattern: Lexer.NA });
@@ -70,7 +73,7 @@ export const SinglePipe = createToken({ name: 'SinglePipe', pattern: '|', catego
  * the boundary after skipping the blanks that follow, so `a not in b` is not an
  * operator while `a in b` is; this reproduces that.
  */
-function wordOperator(words: readonly string[]): CustomPatternMatcherFunc {
+function wordOperator(words: OperatorWords): CustomPatternMatcherFunc {
   return (text: string, offset: number, tokens: IToken[]) => {
     if (tokens[tokens.length - 1]?.tokenType !== Label) return null;
     let position = offset;
@@ -93,11 +96,11 @@ function skipBlanks(text: string, position: number): number {
 }
 
 /** A context-dependent word operator; `start_chars_hint` keeps the lexer's first-char optimisation on. */
-function operatorToken(name: string, words: readonly string[], category: TokenType): TokenType {
+function operatorToken(name: string, words: OperatorWords, category: TokenType): TokenType {
   return createToken({
     name,
     pattern: { exec: wordOperator(words) },
-    start_chars_hint: [words[0]?.charAt(0) ?? ''],
+    start_chars_hint: [words[0].charAt(0)],
     line_breaks: false,
     categories: category,
   });

@@ -1,6 +1,6 @@
 // Stage 1: the Calico selector language. The only entry point other stages import.
 export * from './types.js';
-export { parseSelector, PARSE_CACHE_LIMIT } from './parse.js';
+export { parseSelector } from './parse.js';
 export { matches } from './evaluate.js';
 export { canonicalString, selectorId } from './canonical.js';
 export { prefixLabels } from './prefix.js';

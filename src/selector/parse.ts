@@ -11,7 +11,7 @@ import type { SelectorError, SelectorResult } from './types.js';
  * across thousands of policies and rules. The cache is an LRU of at most this many
  * texts (errors included); results are deep-frozen because every caller shares them.
  */
-export const PARSE_CACHE_LIMIT = 50_000;
+const PARSE_CACHE_LIMIT = 50_000;
 const cache = new Map<string, SelectorResult>();
 
 /**
@@ -43,8 +43,9 @@ function parseUncached(text: string): SelectorResult {
     if (exception) return { ok: false, error: describeParseError(exception, lexed.tokens, text) };
     return { ok: true, selector: deepFreeze(createSelector(text, buildAst(cst))) };
   } catch (error) {
-    // Only thousands of nested parentheses get here (the parser, the AST builder and
-    // deepFreeze recurse); upstream would accept them, calpol reports them instead of crashing.
+    // Only very deep nesting gets here: chevrotain's parser recurses a few dozen frames
+    // per parenthesis, so about 400 nested groups exhaust the stack. Upstream accepts
+    // them; calpol reports them instead of crashing.
     if (!(error instanceof RangeError)) throw error;
     return { ok: false, error: { message: 'selector nested too deeply', offset: 0, length: text.length } };
   }
@@ -61,7 +62,7 @@ function describeParseError(exception: IRecognitionException, tokens: IToken[], 
   const at = tokenRange(token, text);
   switch (exception.name) {
     case 'NotAllInputParsedException':
-      return trailingContentError(token, tokens, text);
+      return trailingContentError(token, tokens);
     case 'NoViableAltException':
       if (rule !== 'labelOperation') return { message: `unexpected token: ${renderToken(token)}`, ...at };
       // Upstream checks for a missing operator before looking at what is there.
@@ -87,7 +88,7 @@ function mismatchMessage(rule: string | undefined, token: IToken, tokens: IToken
 }
 
 /** Upstream prints the tokens left over, EOF included: `[TokRParen() TokEOF()]`. */
-function trailingContentError(first: IToken, tokens: IToken[], text: string): SelectorError {
+function trailingContentError(first: IToken, tokens: IToken[]): SelectorError {
   const rest = tokens.slice(tokens.indexOf(first));
   const rendered = [...rest.map(renderToken), 'TokEOF()'].join(' ');
   const last = rest[rest.length - 1] ?? first;

@@ -71,10 +71,11 @@ class AstBuilder extends BaseVisitor implements ICstNodeVisitor<IToken | undefin
   /** One operand stays as it is; upstream builds an AND/OR node only for two or more. */
   private junction(kind: 'and' | 'or', nodes: CstNode[]): SelectorNode {
     const operands = nodes.map((node) => this.visit(node));
-    const [first] = operands;
-    if (operands.length === 1 && first) return first;
+    // The grammar guarantees at least one operand.
+    const first = operands[0] as SelectorNode;
     const last = operands[operands.length - 1] as SelectorNode;
-    return { kind, operands, range: cover((first as SelectorNode).range, last.range) };
+    if (operands.length === 1) return first;
+    return { kind, operands, range: cover(first.range, last.range) };
   }
 
   /** A run of `!` collapses by parity: an even run leaves the operand un-negated. */
