@@ -13,11 +13,11 @@ function shown(unit: string): string {
 }
 
 /**
- * The error message, then the selector, then a caret line under the offending text:
+ * The selector and, under it, a caret line marking the offending text (the message
+ * itself is left to the caller, who prints it with its file position):
  *
- *     expected ==
- *       a = "b"
- *         ^
+ *     a = "b"
+ *       ^
  */
 export function formatSelectorError(text: string, error: SelectorError): string {
   const units = Array.from({ length: text.length }, (_, index) => shown(text.charAt(index)));
@@ -25,5 +25,5 @@ export function formatSelectorError(text: string, error: SelectorError): string 
   const end = Math.min(start + Math.max(error.length, 0), text.length);
   const indent = units.slice(0, start).join('').length;
   const width = Math.max(1, units.slice(start, end).join('').length);
-  return `${error.message}\n  ${units.join('')}\n  ${' '.repeat(indent)}${'^'.repeat(width)}`;
+  return `${units.join('')}\n${' '.repeat(indent)}${'^'.repeat(width)}`;
 }
