@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { k8sSelectorToCalico, normalize } from '../../src/model/normalize/index.js';
 import { simplifyPorts } from '../../src/model/normalize/k8s-policy.js';
 import { normalizePort } from '../../src/model/normalize/policy-rule.js';
-import type { K8sNetworkPolicySpec } from '../../src/model/resources.js';
+import type { K8sNetworkPolicySpec, LabelSelector } from '../../src/model/resources.js';
 import type { EntityMatch, Policy, PortMatch } from '../../src/model/types.js';
 import { k8sPolicy, resource } from './normalize-helpers.js';
 
@@ -46,10 +46,10 @@ describe('policy identity and selector', () => {
     [
       {
         matchExpressions: [
-          { key: 'k', operator: 'In' as const, values: ['v1', 'v2'] },
-          { key: 'k2', operator: 'NotIn' as const, values: ['v'] },
-          { key: 'k3', operator: 'Exists' as const },
-          { key: 'k4', operator: 'DoesNotExist' as const },
+          { key: 'k', operator: 'In', values: ['v1', 'v2'] },
+          { key: 'k2', operator: 'NotIn', values: ['v'] },
+          { key: 'k3', operator: 'Exists' },
+          { key: 'k4', operator: 'DoesNotExist' },
         ],
       },
       'pod',
@@ -59,7 +59,7 @@ describe('policy identity and selector', () => {
     [undefined, 'namespace', ''],
     [{}, 'namespace', 'all()'],
     [{ matchLabels: { team: 'a' } }, 'namespace', "team == 'a'"],
-  ] as const)('k8sSelectorToCalico(%j, %s)', (selector, role, expected) => {
+  ] as [LabelSelector | undefined, 'pod' | 'namespace', string][])('k8sSelectorToCalico(%j, %s)', (selector, role, expected) => {
     expect(k8sSelectorToCalico(selector, role)).toBe(expected);
   });
 });
