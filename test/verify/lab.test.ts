@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LabError,
   labAvailability,
+  labDown,
   listNamespaces,
   startLab,
   withLab,
@@ -153,9 +155,8 @@ describe.skipIf(!availability.ok)('lab cleanup', () => {
   });
 
   it('a failed build removes what it created and reports a clear error', async () => {
-    // The second workload's veth name clashes with nothing in validation but its address is
-    // refused by the kernel (a /32 that is the node's own uplink address is fine, so use a
-    // namespace name that already exists instead: pre-create the run's w0).
+    // Make the build fail half-way: the run's workload namespace already exists (made by
+    // "someone else"), so `ip netns add` refuses it after the node and uplink were created.
     const runId = `${process.pid}-${'f'.repeat(12)}`;
     const taken = `calpol-${runId}-w0`;
     spawnSync('ip', ['netns', 'add', taken]);
@@ -168,5 +169,97 @@ describe.skipIf(!availability.ok)('lab cleanup', () => {
     } finally {
       spawnSync('ip', ['netns', 'del', taken]);
     }
+  });
+});
+
+const root = resolve(import.meta.dirname, '../..');
+const viteNode = join(root, 'node_modules/vite-node/vite-node.mjs');
+if (availability.ok && !existsSync(viteNode)) console.warn('[calpol] SKIPPED lab signal test: vite-node (from vitest) not found');
+
+function pidsIn(namespace: string): number[] {
+  const output = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).stdout ?? '';
+  return output.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+}
+
+/** Whether a process still runs (a zombie waiting for its reaper does not count). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Start the fixture, wait for its lab, send `signal`; resolve with what was seen. */
+function labKilledBy(signal: NodeJS.Signals): Promise<{ prefix: string; agentPids: number[]; exitSignal: string | null }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [viteNode, join(root, 'test/verify/fixtures/lab-until-signal.ts')], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    let seen: { prefix: string; agentPids: number[] } | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.stdout.on('data', (data: Buffer) => {
+      stdout += data.toString();
+      if (seen || !stdout.includes('\n')) return;
+      const { prefix } = JSON.parse(stdout.split('\n')[0] as string) as { prefix: string };
+      seen = { prefix, agentPids: ['node', 'up', 'w0'].flatMap((suffix) => pidsIn(`${prefix}-${suffix}`)) };
+      child.kill(signal);
+    });
+    child.on('exit', (_code, exitSignal) => {
+      clearTimeout(timer);
+      if (seen) resolvePromise({ ...seen, exitSignal });
+      else reject(new Error(`fixture exited before its lab was up: ${stderr}`));
+    });
+  });
+}
+
+describe.skipIf(!availability.ok || !existsSync(viteNode))('lab cleanup on signals', () => {
+  it('SIGINT and SIGTERM remove the namespaces, kill the agents, and still end the process', async () => {
+    const outcomes = await Promise.all([labKilledBy('SIGTERM'), labKilledBy('SIGINT')]);
+    for (const [index, outcome] of outcomes.entries()) {
+      expect(outcome.exitSignal).toBe(index === 0 ? 'SIGTERM' : 'SIGINT');
+      expect(outcome.agentPids).toHaveLength(3);
+      expect(outcome.agentPids.filter(running)).toEqual([]);
+      expect(await namespacesWithPrefix(outcome.prefix)).toEqual([]);
+    }
+  });
+});
+
+describe.skipIf(!availability.ok)('labDown', () => {
+  const deadPid = spawnSync('true').pid as number;
+  const run = `calpol-${deadPid}-abc123abc123`;
+  const otherRun = `calpol-${deadPid}-def456def456`;
+  const ours = `calpol-${process.pid}-0123456789ab`;
+  const created = [`${run}-node`, `${run}-up`, `${run}-w0`, `${run}-scratch`, `${otherRun}-node`, `${ours}-node`];
+
+  beforeAll(() => {
+    for (const namespace of created) spawnSync('ip', ['netns', 'add', namespace]);
+  });
+  afterAll(() => {
+    for (const namespace of created) spawnSync('ip', ['netns', 'del', namespace], { stdio: 'ignore' });
+  });
+
+  it("removes a dead run's lab namespaces and nothing else", async () => {
+    const report = await labDown(run);
+    expect(report.removed.sort()).toEqual([`${run}-node`, `${run}-up`, `${run}-w0`]);
+    expect(report.failed).toEqual([]);
+    const left = await listNamespaces();
+    expect(left).toContain(`${run}-scratch`); // not of the lab's exact form
+    expect(left).toContain(`${otherRun}-node`); // another run
+    expect(left).toContain(`${ours}-node`);
+  });
+
+  it('leaves labs of running processes alone unless forced', async () => {
+    const polite = await labDown(`calpol-${process.pid}`);
+    expect(polite.inUse).toEqual([`${ours}-node`]);
+    expect(polite.removed).toEqual([]);
+    const forced = await labDown(ours, { force: true });
+    expect(forced.removed).toEqual([`${ours}-node`]);
+  });
+
+  it('refuses a prefix that is not a calpol lab prefix', async () => {
+    await expect(labDown('calpol-x')).rejects.toMatchObject({ code: 'invalid-topology' });
+    await expect(labDown('')).rejects.toBeInstanceOf(LabError);
   });
 });
