@@ -205,6 +205,14 @@ describe('workload endpoints', () => {
     expect(all.map((e) => [e.key, e.source])).toEqual([['workload/ns1/pod1', 'Pod']]);
   });
 
+  it('an endpoint key claimed twice keeps the first by position and warns on the other', () => {
+    const p = pod('ns1', 'same', { status: { podIP: '10.0.0.1' } });
+    const w = workloadEndpoint({ name: 'same', namespace: 'ns1' }, { orchestrator: 'cni', ipNetworks: ['10.0.0.2/32'] });
+    const { inventory, diagnostics } = normalize([w, p, namespace('ns1')]);
+    expect(inventory.endpoints.map((e) => [e.key, e.source])).toEqual([['workload/ns1/same', 'Pod']]);
+    expect(diagnostics.map((d) => [d.code, d.data?.messageId, d.span])).toEqual([['inventory-incomplete', 'conflictingEndpoint', w.span]]);
+  });
+
   it('warns about a profile that is not defined', () => {
     const { diagnostics } = normalize([
       workloadEndpoint({ name: 'w', namespace: 'n' }, { orchestrator: 'cni', ipNetworks: ['10.0.0.1/32'], profiles: ['missing'] }),

@@ -222,8 +222,9 @@ describe('network sets and IP pools', () => {
     ]);
   });
 
-  it('IP pools: masked CIDR, natOutgoing (legacy nat_outgoing too), disabled', () => {
+  it('IP pools: masked CIDR, natOutgoing (legacy nat_outgoing / nat-outgoing too), disabled', () => {
     const { policySet } = normalize([
+      resource('IPPool', { name: 'd' }, { cidr: '172.16.0.0/12', 'nat-outgoing': true }),
       resource('IPPool', { name: 'b' }, { cidr: '10.244.0.0/16', natOutgoing: true }),
       resource('IPPool', { name: 'a' }, { cidr: 'fd00:10::/64', nat_outgoing: true, disabled: true }),
       resource('IPPool', { name: 'c' }, { cidr: '192.168.0.0/16' }),
@@ -232,12 +233,13 @@ describe('network sets and IP pools', () => {
       ['a', 'fd00:10::/64', true, true],
       ['b', '10.244.0.0/16', true, false],
       ['c', '192.168.0.0/16', false, false],
+      ['d', '172.16.0.0/12', true, false],
     ]);
   });
 });
 
 describe('duplicates', () => {
-  it('keeps the last definition by file position and warns on the earlier one, whatever the input order', () => {
+  it('keeps the first definition by file position (validation reports the later ones), whatever the input order', () => {
     const first = { ...gnp('dup', { order: 1 }), span: spanAt(10, 'a.yaml') };
     const second = { ...gnp('dup', { order: 2 }), span: spanAt(5, 'b.yaml') };
     for (const input of [
@@ -245,8 +247,8 @@ describe('duplicates', () => {
       [second, first],
     ]) {
       const { policySet, diagnostics } = normalize(input);
-      expect(policySet.policies.map((p) => p.order)).toEqual([2]);
-      expect(diagnostics.map((d) => [d.code, d.span?.file, d.data?.other])).toEqual([['duplicate-resource', 'a.yaml', 'b.yaml:6:1']]);
+      expect(policySet.policies.map((p) => p.order)).toEqual([1]);
+      expect(diagnostics).toEqual([]);
     }
   });
 
@@ -266,7 +268,7 @@ describe('diagnostic rule definitions', () => {
       expect(rule.description.length).toBeGreaterThan(10);
       expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
     }
-    expect(ids.sort()).toEqual(['duplicate-resource', 'host-network-pod', 'inventory-incomplete', 'namespace-not-defined', 'undefined-tier']);
+    expect(ids.sort()).toEqual(['host-network-pod', 'inventory-incomplete', 'namespace-not-defined', 'undefined-tier']);
   });
 
   it('pods in a namespace with no Namespace resource get an info diagnostic', () => {

@@ -1,7 +1,7 @@
 import { compareSpans, report, type Diagnostic, type Span } from '../../diag/index.js';
 import type { Resource, ResourceKind } from '../resources.js';
 import { DEFAULT_NAMESPACE } from './constants.js';
-import { duplicateResource } from './rules.js';
+import { inventoryIncomplete } from './rules.js';
 
 /** Kinds whose identity includes a namespace. */
 const NAMESPACED_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
@@ -24,47 +24,27 @@ export function namespaceOf(resource: Resource): string {
   return resource.metadata.namespace || DEFAULT_NAMESPACE;
 }
 
-function displayName(resource: Resource): string {
-  return isNamespacedKind(resource.kind) ? `${namespaceOf(resource)}/${resource.metadata.name}` : resource.metadata.name;
-}
-
 const describeSpan = (span: Span): string => `${span.file}:${span.line}:${span.column}`;
 
 /**
- * Keep one resource per (kind, namespace, name): the last by file and position, as
- * `kubectl apply` over sorted files would leave it; warn on every earlier one.
+ * Keep one resource per (kind, namespace, name): the first by file and position. Validation
+ * reports every later one as `duplicate-resource` (an error, so the pipeline never gets
+ * here with duplicates); this only keeps a direct call deterministic and consistent with it.
  * Sorting by span (not input order) keeps the choice independent of input order.
  */
-export function dropDuplicates(resources: readonly Resource[]): { unique: Resource[]; diagnostics: Diagnostic[] } {
-  const groups = new Map<string, Resource[]>();
+export function dropDuplicates(resources: readonly Resource[]): Resource[] {
+  const kept = new Map<string, Resource>();
   for (const resource of resources) {
     const identity = `${resource.kind}\u0000${isNamespacedKind(resource.kind) ? namespaceOf(resource) : ''}\u0000${resource.metadata.name}`;
-    const group = groups.get(identity);
-    if (group) group.push(resource);
-    else groups.set(identity, [resource]);
+    const seen = kept.get(identity);
+    if (!seen || compareSpans(resource.span, seen.span) < 0) kept.set(identity, resource);
   }
-  const unique: Resource[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const group of groups.values()) {
-    if (group.length > 1) group.sort((a, b) => compareSpans(a.span, b.span));
-    const kept = group[group.length - 1] as Resource;
-    unique.push(kept);
-    for (const dropped of group.slice(0, -1)) {
-      diagnostics.push(
-        report(duplicateResource, 'duplicate', dropped.spans['/metadata/name'] ?? dropped.span, {
-          kind: dropped.kind,
-          name: displayName(dropped),
-          other: describeSpan(kept.span),
-        }),
-      );
-    }
-  }
-  return { unique, diagnostics };
+  return [...kept.values()];
 }
 
 /**
  * A Pod and a WorkloadEndpoint can still claim the same endpoint key (a WEP named like
- * a pod in its namespace). Keep the last by position, as for resources, and warn.
+ * a pod in its namespace). Keep the first by position, as for resources, and warn.
  */
 export function dropDuplicateKeys<T extends { key: string; span: Span; source?: string }>(
   items: readonly T[],
@@ -79,11 +59,11 @@ export function dropDuplicateKeys<T extends { key: string; span: Span; source?: 
   const diagnostics: Diagnostic[] = [];
   for (const group of byKey.values()) {
     if (group.length > 1) group.sort((a, b) => compareSpans(a.span, b.span));
-    const kept = group[group.length - 1] as T;
+    const kept = group[0] as T;
     unique.push(kept);
-    for (const dropped of group.slice(0, -1)) {
+    for (const dropped of group.slice(1)) {
       diagnostics.push(
-        report(duplicateResource, 'duplicate', dropped.span, {
+        report(inventoryIncomplete, 'conflictingEndpoint', dropped.span, {
           kind: dropped.source ?? 'Endpoint',
           name: dropped.key,
           other: describeSpan(kept.span),

@@ -184,8 +184,7 @@ const byName = <T extends { name: string }>(a: T, b: T): number => compareText(a
  * is parsed once, and namespaces, service accounts and profiles are indexed once.
  */
 export function normalize(resources: readonly Resource[], options: NormalizeOptions = {}): NormalizeResult {
-  const deduped = dropDuplicates(resources);
-  const buckets = bucketByKind(deduped.unique);
+  const buckets = bucketByKind(dropDuplicates(resources));
   const cache = new SelectorCache();
 
   const { policies, tierSpans } = normalizePolicies(cache, buckets.policies);
@@ -214,7 +213,6 @@ export function normalize(resources: readonly Resource[], options: NormalizeOpti
     },
     inventory: { endpoints: endpoints.endpoints.sort(byKey) },
     diagnostics: sortDiagnostics([
-      ...deduped.diagnostics,
       ...tiers.diagnostics,
       ...endpoints.diagnostics,
       ...profiles.diagnostics,

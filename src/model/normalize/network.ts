@@ -43,12 +43,12 @@ export function normalizeNetworkSet(resource: NetworkSetResource): NetworkSet {
   };
 }
 
-/** IPPool: masked CIDR; `nat_outgoing` is the legacy spelling of `natOutgoing`. */
+/** IPPool: masked CIDR; `nat_outgoing` / `nat-outgoing` are legacy spellings of `natOutgoing`. */
 export function normalizeIPPool(resource: IPPoolResource): IPPool {
   return {
     name: resource.metadata.name,
     cidr: normalizeCidr(resource.spec.cidr),
-    natOutgoing: resource.spec.natOutgoing ?? resource.spec.nat_outgoing ?? false,
+    natOutgoing: resource.spec.natOutgoing ?? resource.spec.nat_outgoing ?? resource.spec['nat-outgoing'] ?? false,
     disabled: resource.spec.disabled ?? false,
     span: resource.span,
   };

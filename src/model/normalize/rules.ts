@@ -3,11 +3,12 @@ import type { RuleDefinition } from '../../diag/index.js';
 /**
  * Diagnostics normalization can report. Everything here is about the input as a whole
  * (the inventory, references between resources), not a single field: field-level
- * problems were reported by validation before normalization ran.
+ * problems (and duplicate resources, `duplicate-resource`) are reported by validation
+ * before normalization runs.
  */
 
 export const inventoryIncomplete: RuleDefinition<
-  'endpointWithoutAddress' | 'finishedPod' | 'undefinedProfile'
+  'endpointWithoutAddress' | 'finishedPod' | 'undefinedProfile' | 'conflictingEndpoint'
 > = {
   id: 'inventory-incomplete',
   severity: 'warning',
@@ -17,6 +18,7 @@ export const inventoryIncomplete: RuleDefinition<
       '{kind} {name} has no IP address: rules cannot match it by address and it is not programmed by Felix',
     finishedPod: 'Pod {name} has finished (phase {phase}): it no longer owns an IP address',
     undefinedProfile: '{kind} {name} lists profile {profile}, which is not defined',
+    conflictingEndpoint: '{kind} {name} has the same endpoint key as the one at {other}, which is kept; this one is ignored',
   },
 };
 
@@ -39,15 +41,6 @@ export const namespaceNotDefined: RuleDefinition<'namespace'> = {
   },
 };
 
-export const duplicateResource: RuleDefinition<'duplicate'> = {
-  id: 'duplicate-resource',
-  severity: 'warning',
-  description: 'The same resource is defined more than once; the last definition (by file and position) is used.',
-  messages: {
-    duplicate: '{kind} {name} is defined again at {other}; that later definition is used and this one is ignored',
-  },
-};
-
 export const undefinedTier: RuleDefinition<'undefinedTier'> = {
   id: 'undefined-tier',
   severity: 'warning',
@@ -62,6 +55,5 @@ export const normalizeRules: readonly RuleDefinition[] = [
   inventoryIncomplete,
   hostNetworkPod,
   namespaceNotDefined,
-  duplicateResource,
   undefinedTier,
 ];
