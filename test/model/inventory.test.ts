@@ -122,7 +122,7 @@ describe('pods', () => {
   it('a finished pod no longer owns its IP', () => {
     const { inventory, diagnostics } = normalize([pod('n', 'done', { status: { podIP: '10.0.0.1', phase: 'Succeeded' } }), namespace('n')]);
     expect(inventory.endpoints[0]!.addresses).toEqual([]);
-    expect(diagnostics.map((d) => d.data?.messageId)).toEqual(['finishedPod']);
+    expect(diagnostics.map((d) => [d.data?.messageId, d.severity])).toEqual([['finishedPod', 'info']]);
   });
 });
 

@@ -116,7 +116,8 @@ export function podToEndpoint(pod: PodResource, interfacePrefix: string): PodCon
   const phase = pod.status?.phase;
   if (phase !== undefined && FINISHED_PHASES.has(phase)) {
     addresses = [];
-    diagnostics.push(report(inventoryIncomplete, 'finishedPod', nameSpan, { ...nameData, phase }));
+    // Info, not a warning: completed Job pods are normal in a cluster dump.
+    diagnostics.push(report(inventoryIncomplete, 'finishedPod', nameSpan, { ...nameData, phase }, { severity: 'info' }));
   } else if (addresses.length === 0) {
     diagnostics.push(report(inventoryIncomplete, 'endpointWithoutAddress', nameSpan, nameData));
   }

@@ -12,7 +12,8 @@ export const inventoryIncomplete: RuleDefinition<
 > = {
   id: 'inventory-incomplete',
   severity: 'warning',
-  description: 'An endpoint is missing something policy needs: an address, or a profile it names.',
+  description:
+    'An endpoint is missing something policy needs: an address, a profile it names, or its key (finished pods are reported as info).',
   messages: {
     endpointWithoutAddress:
       '{kind} {name} has no IP address: rules cannot match it by address and it is not programmed by Felix',
