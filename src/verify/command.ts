@@ -26,20 +26,21 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 export function runCommand(argv: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new LabError('command-failed', 'empty command'));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new LabError('command-failed', `${argv.join(' ')}: no answer after ${options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS} ms`));
-    }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+      reject(new LabError('command-failed', `${argv.join(' ')}: no answer after ${timeoutMs} ms`));
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const missing = error.code === 'ENOENT';
-      reject(new LabError(missing ? 'tool-missing' : 'command-failed', missing ? `${file} is not installed` : `${file}: ${error.message}`));
+      if (error.code === 'ENOENT') reject(new LabError('tool-missing', `${file} is not installed`));
+      else reject(new LabError('command-failed', `${file}: ${error.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Agent } from './agent-client.js';
-import type { ProbeFailureReason, ProbeProtocol } from './agents/protocol.js';
+import type { AgentResponse, ProbeFailureReason, ProbeProtocol } from './agents/protocol.js';
 import { commandExists } from './command.js';
 import { mapLimited } from './concurrency.js';
 import { canonicalAddress, familyOf, type EndpointAddresses, type LabTopology } from './topology.js';
@@ -48,6 +48,9 @@ export interface ProbeResult {
 export const DEFAULT_PROBE_TIMEOUT_MS = 400;
 export const DEFAULT_ICMP_TIMEOUT_MS = 1_000;
 export const DEFAULT_PROBE_CONCURRENCY = 8;
+
+/** Failures that mean the network stopped the flow (as opposed to a probe that could not run). */
+const NETWORK_VERDICTS = new Set<ProbeFailureReason>(['timeout', 'refused', 'unreachable', 'reset']);
 
 interface LabEndpoint extends EndpointAddresses {
   name: string;
@@ -124,22 +127,29 @@ export class ProbeRunner {
     return mapLimited(requests, options.concurrency ?? DEFAULT_PROBE_CONCURRENCY, (request) => this.probe(request, options));
   }
 
-  private async ping(request: ProbeRequest, source: LabEndpoint, sourceAddress: string, options: ProbeOptions): Promise<ProbeResult> {
+  private async ping(
+    request: ProbeRequest,
+    source: LabEndpoint,
+    sourceAddress: string,
+    options: ProbeOptions,
+  ): Promise<ProbeResult> {
     const started = performance.now();
     this.pingInstalled ??= commandExists('ping');
     if (!this.pingInstalled) {
-      return { request, outcome: 'error', reason: 'tool-missing', detail: 'ping is not installed (Debian package iputils-ping)', elapsedMs: 0 };
+      const detail = 'ping is not installed (Debian package iputils-ping)';
+      return { request, outcome: 'error', reason: 'tool-missing', detail, elapsedMs: 0 };
     }
     const timeoutMs = options.icmpTimeoutMs ?? DEFAULT_ICMP_TIMEOUT_MS;
-    const response = await this.agentIn(source.namespace).request({ op: 'ping', address: request.to, sourceAddress, timeoutMs }, timeoutMs);
+    const command = { op: 'ping', address: request.to, sourceAddress, timeoutMs } as const;
+    const response = await this.agentIn(source.namespace).request(command, timeoutMs);
     return this.toResult(request, response, started);
   }
 
-  private toResult(request: ProbeRequest, response: { ok: boolean; reason?: ProbeFailureReason; detail?: string; elapsedMs?: number }, started: number): ProbeResult {
+  private toResult(request: ProbeRequest, response: AgentResponse, started: number): ProbeResult {
     const elapsedMs = response.elapsedMs ?? Math.round(performance.now() - started);
     if (response.ok) return { request, outcome: 'allowed', elapsedMs };
-    const networkVerdict = response.reason === 'timeout' || response.reason === 'refused' || response.reason === 'unreachable' || response.reason === 'reset';
-    const result: ProbeResult = { request, outcome: networkVerdict ? 'blocked' : 'error', elapsedMs };
+    const blocked = response.reason !== undefined && NETWORK_VERDICTS.has(response.reason);
+    const result: ProbeResult = { request, outcome: blocked ? 'blocked' : 'error', elapsedMs };
     if (response.reason !== undefined) result.reason = response.reason;
     if (response.detail !== undefined) result.detail = response.detail;
     return result;

@@ -90,7 +90,8 @@ async function prepareNamespaces(topology: LabTopology, agentIn: AgentLookup, ip
 /** The node–uplink veth: /32 (/128) addresses on both ends, each end routing to the other. */
 async function wireUplink(topology: LabTopology, agentIn: AgentLookup, ipv6: boolean): Promise<void> {
   const { node, uplink } = topology;
-  await ipIn(node.namespace, 'link', 'add', node.uplinkInterface, 'type', 'veth', 'peer', 'name', uplink.interfaceName, 'netns', uplink.namespace);
+  const peer = ['peer', 'name', uplink.interfaceName, 'netns', uplink.namespace];
+  await ipIn(node.namespace, 'link', 'add', node.uplinkInterface, 'type', 'veth', ...peer);
   if (ipv6) {
     await writeSysctls(agentIn(node.namespace), [{ path: `net/ipv6/conf/${node.uplinkInterface}/accept_dad`, value: '0' }]);
     await writeSysctls(agentIn(uplink.namespace), [{ path: `net/ipv6/conf/${uplink.interfaceName}/accept_dad`, value: '0' }]);
@@ -155,7 +156,8 @@ async function wireWorkloadIpv4(topology: LabTopology, workload: LabWorkload): P
   await ipIn(podNs, 'route', 'add', 'default', 'via', CALICO_IPV4_GATEWAY, 'dev', podEnd);
   await ipIn(topology.node.namespace, 'route', 'add', `${address}/32`, 'dev', workload.interfaceName, 'scope', 'link');
   if (topology.node.ipv4) {
-    await ipIn(topology.uplink.namespace, 'route', 'add', `${address}/32`, 'via', topology.node.ipv4, 'dev', topology.uplink.interfaceName);
+    const { namespace, interfaceName } = topology.uplink;
+    await ipIn(namespace, 'route', 'add', `${address}/32`, 'via', topology.node.ipv4, 'dev', interfaceName);
   }
 }
 
@@ -167,7 +169,8 @@ async function wireWorkloadIpv6(topology: LabTopology, workload: LabWorkload): P
   await ipIn(podNs, '-6', 'route', 'add', 'default', 'via', gateway, 'dev', podEnd);
   await ipIn(topology.node.namespace, '-6', 'route', 'add', `${address}/128`, 'dev', workload.interfaceName);
   if (topology.node.ipv6) {
-    await ipIn(topology.uplink.namespace, '-6', 'route', 'add', `${address}/128`, 'via', topology.node.ipv6, 'dev', topology.uplink.interfaceName);
+    const { namespace, interfaceName } = topology.uplink;
+    await ipIn(namespace, '-6', 'route', 'add', `${address}/128`, 'via', topology.node.ipv6, 'dev', interfaceName);
   }
 }
 

@@ -81,9 +81,21 @@ describe.skipIf(!availability.ok)('lab wired like a Calico node', () => {
     expect(summary(results)).toEqual(summary(results.map((r) => ({ ...r, outcome: 'allowed' }))));
   });
 
-  it('connects pods to the outside and the outside to pods, through the uplink', async () => {
+  it('resolves the 169.254.1.1 gateway by proxy ARP, not by a static neighbour entry', async () => {
+    const pod = lab.topology.workloads[0]!;
+    const neighbour = await lab.exec(pod.namespace, ['ip', 'neigh', 'show', '169.254.1.1', 'dev', 'eth0']);
+    expect(neighbour.stdout).toContain('lladdr ee:ee:ee:ee:ee:ee');
+    expect(neighbour.stdout).not.toContain('PERMANENT');
+  });
+
+  it('connects pods to the outside, the outside to pods, pods to the node and back', async () => {
     const requests = families.flatMap((family) =>
-      protocols.flatMap((protocol) => [request('a', 'ext', family, protocol), request('ext', 'b', family, protocol), request('b', 'node', family, protocol)]),
+      protocols.flatMap((protocol) => [
+        request('a', 'ext', family, protocol),
+        request('ext', 'b', family, protocol),
+        request('b', 'node', family, protocol),
+        request('node', 'a', family, protocol),
+      ]),
     );
     const results = await lab.probeAll(requests);
     expect(summary(results)).toEqual(summary(results.map((r) => ({ ...r, outcome: 'allowed' }))));

@@ -38,6 +38,10 @@ function reasonOf(error: NodeJS.ErrnoException): ProbeFailureReason {
   }
 }
 
+function failureOf(error: NodeJS.ErrnoException): Omit<AgentResponse, 'id'> {
+  return { ok: false, reason: reasonOf(error), detail: error.code ?? error.message };
+}
+
 function writeSysctls(id: number, entries: SysctlEntry[]): AgentResponse {
   for (const { path, value } of entries) {
     if (!SYSCTL_PATH.test(path) || path.includes('..') || !/^[0-9]+$/.test(value)) {
@@ -114,7 +118,8 @@ function roundTrip(request: ConnectRequest, start: (finish: (r: Omit<AgentRespon
 
 function connectTcp(request: ConnectRequest): Promise<AgentResponse> {
   return roundTrip(request, (finish) => {
-    const options = { host: request.address, port: request.port, ...(request.sourceAddress ? { localAddress: request.sourceAddress } : {}) };
+    const local = request.sourceAddress ? { localAddress: request.sourceAddress } : {};
+    const options = { host: request.address, port: request.port, ...local };
     const socket = createConnection(options, () => socket.write(request.token));
     let received = '';
     socket.setEncoding('utf8');
@@ -122,7 +127,7 @@ function connectTcp(request: ConnectRequest): Promise<AgentResponse> {
       received += data;
       if (received.includes(request.token)) finish({ ok: true });
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, reason: reasonOf(error), detail: error.code ?? error.message }));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(failureOf(error)));
     socket.on('close', () => finish({ ok: false, reason: 'reset', detail: 'closed before the echo' }));
     return () => socket.destroy();
   });
@@ -134,7 +139,7 @@ function connectUdp(request: ConnectRequest): Promise<AgentResponse> {
     socket.on('message', (message) => {
       if (message.toString('utf8') === request.token) finish({ ok: true });
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, reason: reasonOf(error), detail: error.code ?? error.message }));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(failureOf(error)));
     socket.bind({ port: 0, ...(request.sourceAddress ? { address: request.sourceAddress } : {}) }, () => {
       socket.connect(request.port, request.address, () => socket.send(request.token));
     });
@@ -151,7 +156,8 @@ function connectUdp(request: ConnectRequest): Promise<AgentResponse> {
 function ping(request: Extract<AgentRequest, { op: 'ping' }>): Promise<AgentResponse> {
   const started = performance.now();
   const seconds = Math.max(request.timeoutMs, 100) / 1000;
-  const args = ['-n', '-q', '-c', '1', '-W', seconds.toFixed(2), ...(request.sourceAddress ? ['-I', request.sourceAddress] : []), request.address];
+  const source = request.sourceAddress ? ['-I', request.sourceAddress] : [];
+  const args = ['-n', '-q', '-c', '1', '-W', seconds.toFixed(2), ...source, request.address];
   return new Promise((resolve) => {
     const elapsed = () => Math.round(performance.now() - started);
     const child = spawn('ping', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -162,7 +168,8 @@ function ping(request: Extract<AgentRequest, { op: 'ping' }>): Promise<AgentResp
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(killer);
       const missing = error.code === 'ENOENT';
-      resolve({ id: request.id, ok: false, reason: missing ? 'tool-missing' : 'error', detail: missing ? 'ping is not installed (Debian package iputils-ping)' : error.message, elapsedMs: elapsed() });
+      const detail = missing ? 'ping is not installed (Debian package iputils-ping)' : error.message;
+      resolve({ id: request.id, ok: false, reason: missing ? 'tool-missing' : 'error', detail, elapsedMs: elapsed() });
     });
     child.on('close', (code) => {
       clearTimeout(killer);
