@@ -33,6 +33,8 @@ if (availability.ok && !hasIpv6) console.warn('[calpol] SKIPPED IPv6 lab checks:
 if (availability.ok && !hasPing) console.warn('[calpol] SKIPPED ICMP lab checks: ping is not installed (Debian package iputils-ping)');
 if (availability.ok && !hasNft) console.warn('[calpol] SKIPPED ruleset lab checks: nft is not installed (Debian package nftables)');
 
+/** Generous for a loaded CI machine: allowed flows answer in milliseconds, only blocked ones wait it out. */
+const probeOptions = { timeoutMs: 1_000, icmpTimeoutMs: 1_000 };
 const families: Array<4 | 6> = hasIpv6 ? [4, 6] : [4];
 const protocols: ProbeProtocol[] = hasPing ? ['icmp', 'tcp', 'udp'] : ['tcp', 'udp'];
 
@@ -77,7 +79,7 @@ describe.skipIf(!availability.ok)('lab wired like a Calico node', () => {
     const requests = families.flatMap((family) =>
       protocols.flatMap((protocol) => [request('a', 'b', family, protocol), request('b', 'a', family, protocol)]),
     );
-    const results = await lab.probeAll(requests);
+    const results = await lab.probeAll(requests, probeOptions);
     expect(summary(results)).toEqual(summary(results.map((r) => ({ ...r, outcome: 'allowed' }))));
   });
 
@@ -97,7 +99,7 @@ describe.skipIf(!availability.ok)('lab wired like a Calico node', () => {
         request('node', 'a', family, protocol),
       ]),
     );
-    const results = await lab.probeAll(requests);
+    const results = await lab.probeAll(requests, probeOptions);
     expect(summary(results)).toEqual(summary(results.map((r) => ({ ...r, outcome: 'allowed' }))));
   });
 
@@ -124,12 +126,12 @@ describe.skipIf(!availability.ok)('lab wired like a Calico node', () => {
       request('b', 'a', family, 'tcp'),
       request('a', 'b', family, 'tcp', 8081),
     ]);
-    const results = await lab.probeAll(requests);
+    const results = await lab.probeAll(requests, probeOptions);
     const outcomes = results.map((r) => r.outcome);
     expect(outcomes).toEqual(families.flatMap(() => ['blocked', 'allowed', 'allowed', 'allowed']));
     expect(results.filter((r) => r.outcome === 'blocked').every((r) => r.reason === 'timeout')).toBe(true);
     await lab.exec(lab.topology.node.namespace, ['nft', 'delete', 'table', 'inet', 'calpol_lab_forward']);
-    expect((await lab.probe(request('a', 'b', 4, 'tcp'))).outcome).toBe('allowed');
+    expect((await lab.probe(request('a', 'b', 4, 'tcp'), probeOptions)).outcome).toBe('allowed');
   });
 
   it.skipIf(!hasNft)("shows pod-to-node traffic to the node's INPUT hook", async () => {
@@ -142,12 +144,15 @@ describe.skipIf(!availability.ok)('lab wired like a Calico node', () => {
 `;
     const load = await lab.exec(lab.topology.node.namespace, ['nft', '-f', '-'], { input: ruleset });
     expect(load.stderr).toBe('');
-    const results = await lab.probeAll([
-      request('a', 'node', 4, 'tcp', 9090),
-      request('a', 'node', 4, 'udp', 9090),
-      request('b', 'node', 4, 'tcp', 9090),
-      request('a', 'b', 4, 'tcp', 9090),
-    ]);
+    const results = await lab.probeAll(
+      [
+        request('a', 'node', 4, 'tcp', 9090),
+        request('a', 'node', 4, 'udp', 9090),
+        request('b', 'node', 4, 'tcp', 9090),
+        request('a', 'b', 4, 'tcp', 9090),
+      ],
+      probeOptions,
+    );
     expect(results.map((r) => r.outcome)).toEqual(['blocked', 'allowed', 'allowed', 'allowed']);
     await lab.exec(lab.topology.node.namespace, ['nft', 'delete', 'table', 'inet', 'calpol_lab_input']);
   });
