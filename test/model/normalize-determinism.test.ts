@@ -56,8 +56,8 @@ describe('determinism', () => {
     expect([...new Set(forward.diagnostics.map((d) => d.code))].sort()).toEqual([
       'host-network-pod',
       'inventory-incomplete',
+      'missing-tier',
       'namespace-not-defined',
-      'undefined-tier',
     ]);
   });
 

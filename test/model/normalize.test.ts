@@ -171,7 +171,7 @@ describe('tiers', () => {
     const ghost = policySet.tiers.find((t) => t.name === 'ghost')!;
     expect(ghost).toMatchObject({ defined: false, builtIn: false, defaultAction: 'Deny', span: tierSpan });
     expect('order' in ghost).toBe(false);
-    expect(diagnostics.map((d) => [d.code, d.severity, d.data?.tier])).toEqual([['undefined-tier', 'warning', 'ghost']]);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.data?.tier])).toEqual([['missing-tier', 'error', 'ghost']]);
   });
 });
 
@@ -268,7 +268,7 @@ describe('diagnostic rule definitions', () => {
       expect(rule.description.length).toBeGreaterThan(10);
       expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
     }
-    expect(ids.sort()).toEqual(['host-network-pod', 'inventory-incomplete', 'namespace-not-defined', 'undefined-tier']);
+    expect(ids.sort()).toEqual(['host-network-pod', 'inventory-incomplete', 'missing-tier', 'namespace-not-defined']);
   });
 
   it('pods in a namespace with no Namespace resource get an info diagnostic', () => {

@@ -161,15 +161,14 @@ describe('testSelectors', () => {
     ]);
   });
 
-  it('runs 10,000 cases well under a second', () => {
+  // Its speed is measured by the benchmark (bench/), not asserted here.
+  it('answers 10,000 cases in input order', () => {
     const cases = Array.from({ length: 10_000 }, (_, index) => ({
       selector: `app == "web${index % 2000}" && (tier in {"a", "b"} || !has(x${index % 500}))`,
       labels: { app: `web${index % 2000}`, tier: 'a' },
     }));
-    const started = performance.now();
     const results = testSelectors(cases);
-    const elapsed = performance.now() - started;
-    expect(results.every((result) => result.match === true)).toBe(true);
-    expect(elapsed).toBeLessThan(1000);
+    expect(results).toHaveLength(10_000);
+    expect(results.every((result, index) => result.match === true && result.selector === cases[index]!.selector)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { compareSpans, report, syntheticSpan, type Diagnostic, type Span } from '../../diag/index.js';
 import type { TierResource } from '../resources.js';
 import type { Policy, Tier, TierDefaultAction } from '../types.js';
-import { undefinedTier } from './rules.js';
+import { missingTier } from './rules.js';
 
 /** The built-in tiers (libcalico-go names/policy.go, v3.32+): always present. */
 export const BUILT_IN_TIERS: readonly { name: string; order: number; defaultAction: TierDefaultAction }[] = [
@@ -55,7 +55,7 @@ export function buildTiers(
   const diagnostics: Diagnostic[] = [];
   for (const [name, { policy, span }] of firstReference) {
     tiers.set(name, { name, defaultAction: 'Deny', builtIn: false, defined: false, span });
-    diagnostics.push(report(undefinedTier, 'undefinedTier', span, { tier: name, policy: policy.key }));
+    diagnostics.push(report(missingTier, 'missingTier', span, { tier: name, policy: policy.key }));
   }
   return { tiers: [...tiers.values()].sort((a, b) => compareText(a.name, b.name)), diagnostics };
 }

@@ -1,0 +1,11 @@
+import type { RuleDefinition } from '../../../diag/index.js';
+
+export const namespaceNotDefined: RuleDefinition<'namespace'> = {
+  id: 'namespace-not-defined',
+  severity: 'info',
+  description: 'Endpoints live in a namespace the input does not define, so its labels are unknown.',
+  messages: {
+    namespace:
+      'Namespace {namespace} is not in the input: its endpoints get only the label pcns.projectcalico.org/name, so namespaceSelectors on other labels will not match them',
+  },
+};
