@@ -1,2 +1,7 @@
 // Stage 2: YAML/JSON documents → typed, validated, normalized resources.
 export * from './resources.js';
+export * from './types.js';
+export * from './pipeline.js';
+export { normalize, normalizeRules, vethNameForWorkload, policyKey, BUILT_IN_TIERS, k8sSelectorToCalico } from './normalize/index.js';
+export type { NormalizeOptions, NormalizeResult } from './normalize/index.js';
+export { parseCidr, normalizeCidr, type ParsedCidr } from './normalize/net.js';

@@ -1,0 +1,9 @@
+// Stage 6: evaluators. `reference` runs the tier plan (the policy model); the emitted-ruleset
+// evaluator (`run`) joins it with the compiler.
+export * from './address.js';
+export * from './packet.js';
+export * from './trace.js';
+export * from './ipsets.js';
+export * from './match.js';
+export * from './chain.js';
+export * from './reference.js';

@@ -1,0 +1,182 @@
+import type { Diagnostic, Span } from '../diag/index.js';
+import { parsePrefix, PORT_PROTOCOLS, PROTOCOL_NUMBERS, prefixContains, type PathKind, type Prefix, type ResolvedFlow } from '../eval/index.js';
+import type { Endpoint, Inventory } from '../model/index.js';
+import type { FlowSpec } from './flows.js';
+
+/**
+ * Finds endpoints by the names users type: `namespace/pod` (or a WorkloadEndpoint name),
+ * `hep:<name>` for host endpoints, or an address. Built once per inventory.
+ */
+export class EndpointDirectory {
+  private readonly byKey = new Map<string, Endpoint>();
+  private readonly byName = new Map<string, Endpoint[]>();
+  private readonly byAddress = new Map<string, Endpoint[]>();
+
+  constructor(readonly inventory: Inventory) {
+    for (const endpoint of inventory.endpoints) {
+      this.byKey.set(endpoint.key, endpoint);
+      const names = endpoint.kind === 'host' ? [`hep:${endpoint.name}`] : [`${endpoint.namespace ?? ''}/${endpoint.name}`, endpoint.name];
+      for (const name of names) this.add(this.byName, name, endpoint);
+      for (const address of endpoint.addresses) {
+        const prefix = parsePrefix(address);
+        if (prefix) this.add(this.byAddress, `${prefix.version}:${prefix.value}`, endpoint);
+      }
+    }
+  }
+
+  private add(map: Map<string, Endpoint[]>, key: string, endpoint: Endpoint): void {
+    const list = map.get(key);
+    if (list) list.push(endpoint);
+    else map.set(key, [endpoint]);
+  }
+
+  byReference(reference: string): Endpoint[] {
+    return this.byName.get(reference) ?? [];
+  }
+
+  byIp(address: Prefix): Endpoint[] {
+    return this.byAddress.get(`${address.version}:${address.value}`) ?? [];
+  }
+}
+
+type End = { endpoint?: Endpoint; address?: Prefix; text: string };
+
+function resolveEnd(reference: string, directory: EndpointDirectory, span: Span, errors: Diagnostic[]): End | undefined {
+  const address = parsePrefix(reference);
+  if (address && !reference.includes('/')) {
+    const owners = directory.byIp(address);
+    return owners.length === 1 ? { endpoint: owners[0] as Endpoint, address, text: reference } : { address, text: reference };
+  }
+  const found = directory.byReference(reference);
+  if (found.length === 1) return { endpoint: found[0] as Endpoint, text: reference };
+  const problem =
+    found.length === 0
+      ? `no endpoint "${reference}" in the inventory (use namespace/pod, hep:<name>, or an IP address)`
+      : `"${reference}" names ${found.length} endpoints; use namespace/name`;
+  errors.push({ code: 'invalid-flow', severity: 'error', message: problem, span });
+  return undefined;
+}
+
+function addressOf(end: End, version: 4 | 6 | undefined): Prefix | undefined {
+  if (end.address) return end.address;
+  const prefixes = (end.endpoint?.addresses ?? []).map(parsePrefix).filter((p): p is Prefix => p !== undefined);
+  return prefixes.find((p) => version === undefined || p.version === version);
+}
+
+function protocolNumberOf(text: string): number | undefined {
+  if (/^\d+$/.test(text)) {
+    const number = Number(text);
+    return number >= 1 && number <= 255 ? number : undefined;
+  }
+  return PROTOCOL_NUMBERS[text.toLowerCase()];
+}
+
+function derivePath(source: End, destination: End): PathKind {
+  if (source.endpoint?.kind === 'host') return 'host-egress';
+  if (destination.endpoint?.kind === 'host') return 'host-ingress';
+  if (source.endpoint || destination.endpoint) return 'workload';
+  return 'forwarded';
+}
+
+function hostEndpointNamed(name: string | undefined, directory: EndpointDirectory, span: Span, errors: Diagnostic[]): Endpoint | undefined {
+  if (name === undefined) return undefined;
+  const found = directory.byReference(name.startsWith('hep:') ? name : `hep:${name}`);
+  if (found.length === 1) return found[0];
+  errors.push({ code: 'invalid-flow', severity: 'error', message: `no host endpoint "${name}"`, span });
+  return undefined;
+}
+
+export type ResolveResult = { ok: true; flow: ResolvedFlow } | { ok: false; errors: Diagnostic[] };
+
+/** Turns a flow as written into a packet and the endpoints it runs between. */
+export function resolveFlow(spec: FlowSpec, directory: EndpointDirectory): ResolveResult {
+  const errors: Diagnostic[] = [];
+  const spanFor = (field: keyof FlowSpec) => spec.fieldSpans[field] ?? spec.span;
+  const source = resolveEnd(spec.src, directory, spanFor('src'), errors);
+  const destination = resolveEnd(spec.dst, directory, spanFor('dst'), errors);
+  const protocol = protocolNumberOf(spec.protocol);
+  if (protocol === undefined) {
+    errors.push({ code: 'invalid-flow', severity: 'error', message: `unknown protocol "${spec.protocol}" (TCP, UDP, SCTP, ICMP, ICMPv6 or 1-255)`, span: spanFor('protocol') });
+  }
+  const ingressHostEndpoint = hostEndpointNamed(spec.ingressHostEndpoint, directory, spanFor('ingressHostEndpoint'), errors);
+  const egressHostEndpoint = hostEndpointNamed(spec.egressHostEndpoint, directory, spanFor('egressHostEndpoint'), errors);
+  if (!source || !destination || protocol === undefined || errors.length > 0) return { ok: false, errors };
+
+  // The family comes from a literal address if there is one, else IPv4 when both ends have it.
+  const literal = source.address ?? destination.address;
+  let version: 4 | 6 | undefined = literal?.version ?? (protocol === 58 ? 6 : protocol === 1 ? 4 : undefined);
+  if (version === undefined) version = addressOf(source, 4) && addressOf(destination, 4) ? 4 : 6;
+  const sourceAddress = addressOf(source, version);
+  const destinationAddress = addressOf(destination, version);
+  for (const [end, address, field] of [[source, sourceAddress, 'src'], [destination, destinationAddress, 'dst']] as const) {
+    if (!address) errors.push({ code: 'invalid-flow', severity: 'error', message: `${end.text} has no IPv${version} address`, span: spanFor(field) });
+    else if (address.version !== version) errors.push({ code: 'invalid-flow', severity: 'error', message: 'src and dst are of different IP families', span: spanFor(field) });
+  }
+  const hasPorts = PORT_PROTOCOLS.has(protocol);
+  if (hasPorts && spec.port === undefined) errors.push({ code: 'invalid-flow', severity: 'error', message: 'port is required for TCP, UDP and SCTP flows', span: spec.span });
+  if (!hasPorts && (spec.port !== undefined || spec.sport !== undefined)) {
+    errors.push({ code: 'invalid-flow', severity: 'error', message: 'ports only apply to TCP, UDP and SCTP', span: spanFor('port') });
+  }
+  if ((spec.icmpType !== undefined || spec.icmpCode !== undefined) && protocol !== 1 && protocol !== 58) {
+    errors.push({ code: 'invalid-flow', severity: 'error', message: 'icmpType and icmpCode only apply to ICMP and ICMPv6', span: spanFor('icmpType') });
+  }
+  if (errors.length > 0 || !sourceAddress || !destinationAddress) return { ok: false, errors };
+
+  const isIcmp = protocol === 1 || protocol === 58;
+  const flow: ResolvedFlow = {
+    packet: {
+      ipVersion: version,
+      source: sourceAddress,
+      destination: destinationAddress,
+      sourceAddress: formatPrefix(sourceAddress),
+      destinationAddress: formatPrefix(destinationAddress),
+      protocol,
+      ...(hasPorts ? { destinationPort: spec.port as number, sourcePort: spec.sport ?? 40000 } : {}),
+      ...(isIcmp ? { icmpType: spec.icmpType ?? (protocol === 1 ? 8 : 128), icmpCode: spec.icmpCode ?? 0 } : {}),
+    },
+    path: spec.path ?? derivePath(source, destination),
+  };
+  if (source.endpoint) flow.sourceEndpoint = source.endpoint;
+  if (destination.endpoint) flow.destinationEndpoint = destination.endpoint;
+  const inHep = ingressHostEndpoint ?? (flow.path === 'host-ingress' && destination.endpoint?.kind === 'host' ? destination.endpoint : undefined);
+  const outHep = egressHostEndpoint ?? (flow.path === 'host-egress' && source.endpoint?.kind === 'host' ? source.endpoint : undefined);
+  if (inHep) flow.ingressHostEndpoint = inHep;
+  if (outHep) flow.egressHostEndpoint = outHep;
+  return { ok: true, flow };
+}
+
+/** An address in its usual text form. */
+export function formatPrefix(prefix: Prefix): string {
+  if (prefix.version === 4) {
+    const value = Number(prefix.value);
+    return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
+  }
+  const groups: string[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((prefix.value >> shift) & 0xffffn).toString(16));
+  // Compress the longest run of zero groups (RFC 5952).
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLength && j - i > 1) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart < 0) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+}
+
+/** Whether an address belongs to an endpoint (used by matrix and verify). */
+export function endpointHasAddress(endpoint: Endpoint, address: Prefix): boolean {
+  return endpoint.addresses.some((net) => {
+    const prefix = parsePrefix(net);
+    return prefix !== undefined && prefixContains(prefix, address);
+  });
+}

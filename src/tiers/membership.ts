@@ -1,0 +1,94 @@
+import type { Selector, SelectorNode } from '../selector/index.js';
+import { Bitset } from './bitset.js';
+
+/** Anything a selector can select: endpoints and network sets (by their effective labels). */
+export interface Labelled {
+  labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Which items each selector selects, computed once per distinct selector (by its unique
+ * id) from an inverted label index: label → value → items. Evaluating a selector is then
+ * set algebra over bitsets, so the cost is (distinct selectors × selector size × items/32)
+ * rather than (rules × items × label lookups).
+ */
+export class MembershipIndex {
+  private readonly byValue = new Map<string, Map<string, number[]>>();
+  private readonly cache = new Map<string, Bitset>();
+  private readonly valueCache = new Map<string, Bitset>();
+  readonly size: number;
+
+  constructor(items: readonly Labelled[]) {
+    this.size = items.length;
+    items.forEach((item, index) => {
+      for (const [key, value] of Object.entries(item.labels)) {
+        let values = this.byValue.get(key);
+        if (!values) this.byValue.set(key, (values = new Map()));
+        let members = values.get(value);
+        if (!members) values.set(value, (members = []));
+        members.push(index);
+      }
+    });
+  }
+
+  /** The items a selector selects (shared, never mutate). */
+  members(selector: Selector): Bitset {
+    let result = this.cache.get(selector.id);
+    if (!result) {
+      result = this.evaluate(selector.root);
+      this.cache.set(selector.id, result);
+    }
+    return result;
+  }
+
+  private labelEquals(key: string, value: string): Bitset {
+    const cacheKey = `${key}\u0000${value}`;
+    let result = this.valueCache.get(cacheKey);
+    if (!result) {
+      result = Bitset.of(this.size, this.byValue.get(key)?.get(value) ?? []);
+      this.valueCache.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /** Items whose label `key` has a value satisfying `test`. */
+  private labelWhere(key: string, test: (value: string) => boolean): Bitset {
+    const members: number[] = [];
+    for (const [value, items] of this.byValue.get(key) ?? []) if (test(value)) members.push(...items);
+    return Bitset.of(this.size, members);
+  }
+
+  private evaluate(node: SelectorNode): Bitset {
+    switch (node.kind) {
+      case 'all':
+      case 'global':
+        return Bitset.full(this.size);
+      case 'has':
+        return this.labelWhere(node.label, () => true);
+      case 'eq':
+        return this.labelEquals(node.label, node.value);
+      case 'ne':
+        return Bitset.full(this.size).andNot(this.labelEquals(node.label, node.value));
+      case 'contains':
+        return this.labelWhere(node.label, (value) => value.includes(node.value));
+      case 'startsWith':
+        return this.labelWhere(node.label, (value) => value.startsWith(node.value));
+      case 'endsWith':
+        return this.labelWhere(node.label, (value) => value.endsWith(node.value));
+      case 'in': {
+        const wanted = new Set(node.values);
+        return this.labelWhere(node.label, (value) => wanted.has(value));
+      }
+      case 'notIn': {
+        const excluded = new Set(node.values);
+        return Bitset.full(this.size).andNot(this.labelWhere(node.label, (value) => excluded.has(value)));
+      }
+      case 'not':
+        return Bitset.full(this.size).andNot(this.evaluate(node.operand));
+      case 'and':
+        return node.operands.map((operand) => this.evaluate(operand)).reduce((a, b) => a.and(b));
+      case 'or':
+        return node.operands.map((operand) => this.evaluate(operand)).reduce((a, b) => a.or(b));
+    }
+  }
+}
