@@ -1,6 +1,6 @@
 import type { Endpoint } from '../model/index.js';
 import { planFor, type ChainKind, type Direction, type FailsafePort, type TierPlan } from '../tiers/index.js';
-import { prefixContains, parsePrefix } from './address.js';
+import { prefixContains, parsePrefix } from '../model/index.js';
 import { evaluateChain } from './chain.js';
 import { IpSets } from './ipsets.js';
 import type { Packet, ResolvedFlow } from './packet.js';
@@ -34,12 +34,28 @@ function describe(endpoint: Endpoint): string {
   return endpoint.kind === 'host' ? `host endpoint ${endpoint.name}` : `${endpoint.namespace ? `${endpoint.namespace}/` : ''}${endpoint.name}`;
 }
 
-function failsafeMatches(port: FailsafePort, packet: Packet, inbound: boolean): boolean {
+function failsafeMatches(port: FailsafePort, packet: Packet, inbound: boolean, portSide: 'source' | 'destination'): boolean {
   const protocol = port.protocol === 'tcp' ? 6 : port.protocol === 'udp' ? 17 : 132;
-  if (packet.protocol !== protocol || packet.destinationPort !== port.port) return false;
+  const packetPort = portSide === 'destination' ? packet.destinationPort : packet.sourcePort;
+  if (packet.protocol !== protocol || packetPort !== port.port) return false;
   if (port.net === undefined) return true;
   const net = parsePrefix(port.net);
+  // The net is always the remote end: the source of inbound traffic, the destination of outbound.
   return net !== undefined && prefixContains(net, inbound ? packet.source : packet.destination);
+}
+
+/**
+ * The failsafe port a packet matches on a host endpoint's chain, if any: the list for its
+ * direction by destination port; in the raw (untracked) chain also the opposite list by
+ * source port (replies to failsafe connections, before conntrack has seen them).
+ */
+function failsafeFor(plan: TierPlan, packet: Packet, inbound: boolean, chain: ChainKind): FailsafePort | undefined {
+  const sameDirection = inbound ? plan.failsafe.inbound : plan.failsafe.outbound;
+  const opposite = inbound ? plan.failsafe.outbound : plan.failsafe.inbound;
+  return (
+    sameDirection.find((port) => failsafeMatches(port, packet, inbound, 'destination')) ??
+    (chain === 'untracked' ? opposite.find((port) => failsafeMatches(port, packet, inbound, 'source')) : undefined)
+  );
 }
 
 interface Hop {
@@ -53,19 +69,20 @@ function runHop(plan: TierPlan, ipSets: IpSets, hop: Hop, packet: Packet): Stage
   const chainNote = hop.chain === 'normal' ? '' : ` (${hop.chain === 'preDNAT' ? 'pre-DNAT' : hop.chain} policy)`;
   const title = `${verb} ${describe(hop.endpoint)}${chainNote}`;
   // Failsafe ports come before any policy on a host endpoint's own (non-forward) chains.
+  // In the filter table the accept is final; in raw and mangle it ends only that table's
+  // chain, and the packet goes on to the next stage of the same endpoint.
   if (hop.endpoint.kind === 'host' && hop.chain !== 'forward') {
     const inbound = hop.direction === 'ingress';
-    const list = inbound ? plan.failsafe.inbound : plan.failsafe.outbound;
-    const port = list.find((candidate) => failsafeMatches(candidate, packet, inbound));
+    const port = failsafeFor(plan, packet, inbound, hop.chain);
     if (port) {
       return {
         title,
         endpoint: { key: hop.endpoint.key, kind: 'host', name: hop.endpoint.name },
         direction: hop.direction,
         chain: hop.chain,
-        outcome: 'allow',
+        outcome: hop.chain === 'normal' ? 'allow' : 'continue',
         steps: [{ kind: 'failsafe', direction: inbound ? 'inbound' : 'outbound', port }],
-        decidedBy: 0,
+        ...(hop.chain === 'normal' ? { decidedBy: 0 } : {}),
       };
     }
   }

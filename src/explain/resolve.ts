@@ -1,6 +1,6 @@
 import type { Diagnostic, Span } from '../diag/index.js';
-import { parsePrefix, PORT_PROTOCOLS, PROTOCOL_NUMBERS, prefixContains, type PathKind, type Prefix, type ResolvedFlow } from '../eval/index.js';
-import type { Endpoint, Inventory } from '../model/index.js';
+import { PORT_PROTOCOLS, PROTOCOL_NUMBERS, type PathKind, type ResolvedFlow } from '../eval/index.js';
+import { parsePrefix, prefixContains, type Endpoint, type Inventory, type Prefix } from '../model/index.js';
 import type { FlowSpec } from './flows.js';
 
 /**

@@ -5,3 +5,4 @@ export * from './pipeline.js';
 export { normalize, normalizeRules, vethNameForWorkload, policyKey, BUILT_IN_TIERS, k8sSelectorToCalico } from './normalize/index.js';
 export type { NormalizeOptions, NormalizeResult } from './normalize/index.js';
 export { parseCidr, normalizeCidr, type ParsedCidr } from './normalize/net.js';
+export * from './address.js';
