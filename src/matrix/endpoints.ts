@@ -10,6 +10,9 @@ export interface MatrixEndpoint {
   /** The address a flow uses for each family: the endpoint's first of that family (as explain picks it). */
   v4?: Prefix;
   v6?: Prefix;
+  /** The same addresses as text (`10.0.0.1`, `fd00::1`), as traces print them. */
+  v4Text?: string;
+  v6Text?: string;
 }
 
 export function endpointName(endpoint: Endpoint): string {
@@ -24,8 +27,10 @@ function toMatrixEndpoint(endpoint: Endpoint): MatrixEndpoint {
   const entry: MatrixEndpoint = { endpoint, name: endpointName(endpoint) };
   for (const address of endpoint.addresses) {
     const prefix = parsePrefix(address);
-    if (prefix?.version === 4 && !entry.v4) entry.v4 = prefix;
-    if (prefix?.version === 6 && !entry.v6) entry.v6 = prefix;
+    // Inventory addresses are normalized CIDRs (`10.0.0.1/32`): the address part is its canonical text.
+    const text = address.replace(/\/\d+$/, '');
+    if (prefix?.version === 4 && !entry.v4) [entry.v4, entry.v4Text] = [prefix, text];
+    if (prefix?.version === 6 && !entry.v6) [entry.v6, entry.v6Text] = [prefix, text];
   }
   return entry;
 }

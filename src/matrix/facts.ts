@@ -1,5 +1,5 @@
 import type { ResolvedFlow, StageTrace, Trace } from '../eval/index.js';
-import { decidingFact, where, type RuleLookup } from '../explain/index.js';
+import type { Span } from '../diag/index.js';
 import type { Direction } from '../tiers/index.js';
 import { endpointToHostTitle, hopTitle } from './hops.js';
 import type { Probe } from './probes.js';
@@ -29,9 +29,10 @@ export function cellTrace(result: MatrixResult, cell: MatrixCell): Trace {
   return { verdict: cell.verdict, stages: [stage], decidingStage: 0 };
 }
 
-/** The step that decided a cell, in words, exactly as `calpol explain` prints it after "decided by". */
-export function cellFact(result: MatrixResult, cell: MatrixCell, lookup: RuleLookup): string {
-  return decidingFact(cellTrace(result, cell), cellFlow(result, cell), lookup);
+/** file:line:column, as explain prints places; `<built-in>` for built-in tiers. */
+function where(span: Span | undefined): string {
+  if (!span || span.line === 0) return span?.file ?? '<built-in>';
+  return `${span.file}:${span.line}:${span.column}`;
 }
 
 /** The policy (or profile, or tier default) whose rule decided a cell. */

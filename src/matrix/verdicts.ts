@@ -10,7 +10,6 @@ import {
   type Trace,
   type Verdict,
 } from '../eval/index.js';
-import { formatPrefix } from '../explain/index.js';
 import type { Selector } from '../selector/index.js';
 import { planFor, type EndpointPlan, type TierPlan } from '../tiers/index.js';
 import { AddressBook, ChainClasses, PROBE_SOURCE_PORT, type ChainClass } from './classes.js';
@@ -73,13 +72,13 @@ export function familyFor(probe: Probe, source: MatrixEndpoint, destination: Mat
   return source.v4 && destination.v4 ? 4 : 6;
 }
 
-function probePacket(probe: Probe, source: Prefix, destination: Prefix): Packet {
+function probePacket(probe: Probe, source: MatrixEndpoint, destination: MatrixEndpoint, version: 4 | 6): Packet {
   const packet: Packet = {
-    ipVersion: source.version,
-    source,
-    destination,
-    sourceAddress: formatPrefix(source),
-    destinationAddress: formatPrefix(destination),
+    ipVersion: version,
+    source: addressFor(source, version) as Prefix,
+    destination: addressFor(destination, version) as Prefix,
+    sourceAddress: (version === 4 ? source.v4Text : source.v6Text) as string,
+    destinationAddress: (version === 4 ? destination.v4Text : destination.v6Text) as string,
     protocol: probe.protocolNumber,
   };
   if (probe.port !== undefined) {
@@ -95,11 +94,9 @@ function probePacket(probe: Probe, source: Prefix, destination: Prefix): Packet 
 
 /** The flow of a cell, as `calpol explain --src <source> --dst <destination>` resolves it. */
 export function probeFlow(probe: Probe, source: MatrixEndpoint, destination: MatrixEndpoint, version: 4 | 6): ResolvedFlow {
-  const sourceAddress = addressFor(source, version);
-  const destinationAddress = addressFor(destination, version);
-  if (!sourceAddress || !destinationAddress) throw new Error(`bug: no IPv${version} flow from ${source.name} to ${destination.name}`);
+  if (!addressFor(source, version) || !addressFor(destination, version)) throw new Error(`bug: no IPv${version} flow from ${source.name} to ${destination.name}`);
   const path = layoutFor(source.endpoint, destination.endpoint).path;
-  const packet = probePacket(probe, sourceAddress, destinationAddress);
+  const packet = probePacket(probe, source, destination, version);
   const flow: ResolvedFlow = { packet, path, sourceEndpoint: source.endpoint, destinationEndpoint: destination.endpoint };
   if (path === 'host-ingress' && destination.endpoint.kind === 'host') flow.ingressHostEndpoint = destination.endpoint;
   if (path === 'host-egress' && source.endpoint.kind === 'host') flow.egressHostEndpoint = source.endpoint;
@@ -227,8 +224,9 @@ class MatrixEngine {
     cell.trace = undefined;
     const outcome = this.combine(cell);
     // Whenever the reference evaluator ran for this very cell, its verdict must be ours.
-    if (cell.trace && cell.trace.verdict !== outcome.verdict) {
-      throw new Error(`bug: matrix verdict ${outcome.verdict}, reference evaluator ${cell.trace.verdict} for ${cell.source.entry.name} -> ${cell.destination.entry.name}`);
+    const trace = cell.trace as Trace | undefined; // set by combine() → evaluate()
+    if (trace && trace.verdict !== outcome.verdict) {
+      throw new Error(`bug: matrix verdict ${outcome.verdict}, reference evaluator ${trace.verdict} for ${cell.source.entry.name} -> ${cell.destination.entry.name}`);
     }
     return { source: -1, destination: -1, probe: cell.probe, ipVersion: cell.version, ...outcome };
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
 import { referenceEvaluator, type EndpointToHostAction, type Trace } from '../../src/eval/index.js';
 import { EndpointDirectory, decidingFact, resolveFlow, RuleLookup } from '../../src/explain/index.js';
-import { cellFact, cellPolicy, cellTrace, endpointName, matrixVerdicts, parseProbes, type MatrixResult } from '../../src/matrix/index.js';
+import { cellFlow, cellTrace, endpointName, matrixVerdicts, parseProbes, type MatrixResult } from '../../src/matrix/index.js';
 import { normalize, type Resource } from '../../src/model/index.js';
 import { buildTierPlan, parseFailsafePorts, type FailsafeConfig, type TierPlan } from '../../src/tiers/index.js';
 import { clusterArb, clusterResources } from './generate.js';
@@ -63,7 +63,8 @@ function firstDifference(plan: TierPlan, result: MatrixResult, action: EndpointT
         const theirs = reference.trace;
         if (cell.verdict !== theirs.verdict) return `${what}: matrix ${cell.verdict}, reference ${theirs.verdict}`;
         expect(mine.stages[0], what).toEqual(theirs.stages[theirs.decidingStage]);
-        expect(cellFact(result, cell, lookup), what).toBe(decidingFact(theirs, reference.flow, lookup));
+        expect(decidingFact(mine, cellFlow(result, cell), lookup), what).toBe(decidingFact(theirs, reference.flow, lookup));
+        expect(cellFlow(result, cell), what).toEqual(reference.flow);
         expect(cell.ipVersion, what).toBe(reference.flow.packet.ipVersion);
       }
     }
