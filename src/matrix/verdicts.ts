@@ -111,11 +111,13 @@ interface EndpointState {
   address6: number;
 }
 
-/** The cell being computed (one object, reused: the inner loop allocates only the cells). */
+/** The cell being computed (one object per pair, reused for its probes). */
 interface CellContext {
   layout: PathLayout;
   source: EndpointState;
   destination: EndpointState;
+  sourcePosition: number;
+  destinationPosition: number;
   sourceAddress: number;
   destinationAddress: number;
   probe: number;
@@ -161,13 +163,16 @@ class MatrixEngine {
     return found;
   }
 
-  /** A hop's class, and its key in the class's table of stages. */
-  private slotOf(hop: Hop, cell: CellContext): { chainClass: ChainClass; key: number } {
+  /** A hop's key in its class's table of stages: (own answers, peer answers, probe). */
+  private keyOf(chainClass: ChainClass, hop: Hop, cell: CellContext): number {
     const atSource = hop.side === 'source';
-    const chainClass = this.classFor(atSource ? cell.source : cell.destination, hop);
     const own = chainClass.project(atSource ? cell.sourceAddress : cell.destinationAddress);
     const peer = chainClass.project(atSource ? cell.destinationAddress : cell.sourceAddress);
-    return { chainClass, key: (own * this.book.addresses.length + peer) * this.probes.length + cell.probe };
+    return (own * this.book.addresses.length + peer) * this.probes.length + cell.probe;
+  }
+
+  private hopClass(hop: Hop, cell: CellContext): ChainClass {
+    return this.classFor(hop.side === 'source' ? cell.source : cell.destination, hop);
   }
 
   /**
@@ -186,13 +191,15 @@ class MatrixEngine {
       const side = stage.endpoint.key === source.endpoint.key ? 'source' : 'destination';
       const hop = cell.layout.groups.flat().find((h) => h.side === side && h.direction === stage.direction && h.chain === stage.chain);
       if (!hop) throw new Error(`bug: the matrix does not expect the reference evaluator's stage "${stage.title}"`);
-      const { chainClass, key } = this.slotOf(hop, cell);
+      const chainClass = this.hopClass(hop, cell);
+      const key = this.keyOf(chainClass, hop, cell);
       if (!chainClass.stages.has(key)) chainClass.stages.set(key, stage);
     }
   }
 
   private stage(hop: Hop, cell: CellContext): StageTrace {
-    const { chainClass, key } = this.slotOf(hop, cell);
+    const chainClass = this.hopClass(hop, cell);
+    const key = this.keyOf(chainClass, hop, cell);
     let stage = chainClass.stages.get(key);
     if (!stage) {
       this.evaluate(cell);
@@ -203,21 +210,23 @@ class MatrixEngine {
   }
 
   /** Combines the stages as the reference evaluator does: the first deny decides; an allow ends its group. */
-  private combine(cell: CellContext): Pick<MatrixCell, 'verdict' | 'stage' | 'decidedAt'> {
-    let last: Pick<MatrixCell, 'stage' | 'decidedAt'> | undefined;
+  private combine(cell: CellContext): MatrixCell {
+    let last: StageTrace | undefined;
+    let lastSide: DecidedAt = 'source';
     for (const group of cell.layout.groups) {
       for (const hop of group) {
         const stage = this.stage(hop, cell);
-        if (stage.outcome === 'deny') return { verdict: 'deny', stage, decidedAt: hop.side };
-        last = { stage, decidedAt: hop.side };
+        if (stage.outcome === 'deny') return newCell(cell, 'deny', stage, hop.side);
+        last = stage;
+        lastSide = hop.side;
         if (stage.outcome === 'allow') break;
       }
     }
     if (cell.layout.endpointToHost) {
-      return { verdict: this.endpointToHost.outcome === 'deny' ? 'deny' : 'allow', stage: this.endpointToHost, decidedAt: 'endpoint-to-host' };
+      return newCell(cell, this.endpointToHost.outcome === 'deny' ? 'deny' : 'allow', this.endpointToHost, 'endpoint-to-host');
     }
     if (!last) throw new Error('bug: a matrix path without chains');
-    return { verdict: 'allow', ...last };
+    return newCell(cell, 'allow', last, lastSide);
   }
 
   cell(cell: CellContext): MatrixCell {
@@ -228,8 +237,12 @@ class MatrixEngine {
     if (trace && trace.verdict !== outcome.verdict) {
       throw new Error(`bug: matrix verdict ${outcome.verdict}, reference evaluator ${trace.verdict} for ${cell.source.entry.name} -> ${cell.destination.entry.name}`);
     }
-    return { source: -1, destination: -1, probe: cell.probe, ipVersion: cell.version, ...outcome };
+    return outcome;
   }
+}
+
+function newCell(cell: CellContext, verdict: Verdict, stage: StageTrace, decidedAt: DecidedAt): MatrixCell {
+  return { source: cell.sourcePosition, destination: cell.destinationPosition, probe: cell.probe, ipVersion: cell.version, verdict, stage, decidedAt };
 }
 
 /**
@@ -251,19 +264,16 @@ export function matrixVerdicts(plan: TierPlan, options: MatrixOptions): MatrixRe
       if (destinationPosition === sourcePosition) continue;
       const destination = states[destinationPosition] as EndpointState;
       const layout = layoutFor(source.entry.endpoint, destination.entry.endpoint);
-      const context: CellContext = { layout, source, destination, sourceAddress: -1, destinationAddress: -1, probe: 0, version: 4, trace: undefined };
-      options.probes.forEach((probe, probeIndex) => {
-        const version = familyFor(probe, source.entry, destination.entry, options.ipVersion);
-        context.sourceAddress = version === 4 ? source.address4 : source.address6;
-        context.destinationAddress = version === 4 ? destination.address4 : destination.address6;
-        if (context.sourceAddress < 0 || context.destinationAddress < 0) return;
-        context.probe = probeIndex;
-        context.version = version;
-        const cell = engine.cell(context);
-        cell.source = sourcePosition;
-        cell.destination = destinationPosition;
-        (byProbe[probeIndex] as MatrixCell[]).push(cell);
-      });
+      const cell: CellContext = { layout, source, destination, sourcePosition, destinationPosition, sourceAddress: -1, destinationAddress: -1, probe: 0, version: 4, trace: undefined };
+      for (let probe = 0; probe < options.probes.length; probe++) {
+        const version = familyFor(options.probes[probe] as Probe, source.entry, destination.entry, options.ipVersion);
+        cell.sourceAddress = version === 4 ? source.address4 : source.address6;
+        cell.destinationAddress = version === 4 ? destination.address4 : destination.address6;
+        if (cell.sourceAddress < 0 || cell.destinationAddress < 0) continue;
+        cell.probe = probe;
+        cell.version = version;
+        (byProbe[probe] as MatrixCell[]).push(engine.cell(cell));
+      }
     }
   }
   const cells = byProbe.flat();
