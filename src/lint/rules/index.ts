@@ -1,4 +1,6 @@
 import type { SemanticRule } from '../rule.js';
+import { shadowedRule } from './shadowed-rule.js';
+import { unreachablePolicy } from './unreachable-policy.js';
 
-/** The semantic lint rules (those that need the tier plan), one file each. */
-export const semanticRules: readonly SemanticRule[] = [];
+/** The semantic lint rules (those that need the tier plan), one file each, sorted by id. */
+export const semanticRules: readonly SemanticRule[] = [shadowedRule, unreachablePolicy];
