@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { registerExplain } from './explain.js';
 import { registerLint } from './lint.js';
+import { registerMatrix } from './matrix.js';
 import { registerSelector } from './selector.js';
 import { registerTest } from './test.js';
 
 /** Adds one command (with its options and action) to the program. */
 export type Registration = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-export const registrations: Registration[] = [registerLint, registerExplain, registerTest, registerSelector];
+export const registrations: Registration[] = [registerLint, registerExplain, registerTest, registerSelector, registerMatrix];
