@@ -24,6 +24,11 @@ function symbolFor(cell: MatrixCell | undefined, symbols: Symbols, color: boolea
   return cell.verdict === 'allow' ? `\u001b[32m${symbol}\u001b[0m` : `\u001b[1;31m${symbol}\u001b[0m`;
 }
 
+/** Control characters (a line break in a name) shown as escapes, so that every row stays one line. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 /**
  * Text tables, one per port: rows are sources (by name), columns destinations (by
  * number, listed once at the top so that wide clusters stay readable).
@@ -42,9 +47,10 @@ export function renderText(result: MatrixResult, options: TextOptions): string {
   const numberWidth = String(result.destinations.length).length;
   lines.push('destinations:');
   result.destinations.forEach((position, index) => {
-    lines.push(`  ${String(index + 1).padStart(numberWidth)}  ${result.endpoints[position]?.name}`);
+    lines.push(`  ${String(index + 1).padStart(numberWidth)}  ${printable(result.endpoints[position]?.name ?? '')}`);
   });
-  const nameWidth = Math.max(...result.sources.map((position) => result.endpoints[position]?.name.length ?? 0));
+  const names = new Map(result.sources.map((position) => [position, printable(result.endpoints[position]?.name ?? '')]));
+  const nameWidth = Math.max(...[...names.values()].map((name) => name.length));
   const grid = new CellGrid(result);
   const counts = countsByProbe(result);
   result.probes.forEach((probe, probeIndex) => {
@@ -52,7 +58,7 @@ export function renderText(result: MatrixResult, options: TextOptions): string {
     const header = result.destinations.map((_, index) => String(index + 1).padStart(numberWidth)).join(' ');
     lines.push(`${probe.label.padEnd(nameWidth + 2)}  ${header}`);
     for (const source of result.sources) {
-      const name = result.endpoints[source]?.name ?? '';
+      const name = names.get(source) ?? '';
       const row = result.destinations.map((destination) => {
         const symbol = symbolFor(grid.get(probeIndex, source, destination), symbols, options.color);
         return ' '.repeat(numberWidth - 1) + symbol;
