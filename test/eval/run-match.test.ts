@@ -21,7 +21,7 @@ describe('run matches: family, conntrack, interfaces, protocol', () => {
   });
 
   it('ctState: new by default, the given state otherwise, negatable', () => {
-    const established = { kind: 'ctState', states: ['established', 'related'], negate: false } as const;
+    const established = { kind: 'ctState', states: ['established', 'related'], negate: false } satisfies Match;
     expect(holds(established)).toBe(false);
     expect(holds(established, tcp, { ctState: 'related' })).toBe(true);
     expect(holds(negated(established))).toBe(true);
@@ -30,7 +30,7 @@ describe('run matches: family, conntrack, interfaces, protocol', () => {
   });
 
   it('interfaces: exact names and `*` prefixes, OR-list, negatable', () => {
-    const workloads = { kind: 'inInterface', names: ['tap0', 'cali*'], negate: false } as const;
+    const workloads = { kind: 'inInterface', names: ['tap0', 'cali*'], negate: false } satisfies Match;
     expect(holds(workloads)).toBe(true);
     expect(holds(workloads, tcp, { inInterface: 'tap0' })).toBe(true);
     expect(holds(workloads, tcp, { inInterface: 'tap01' })).toBe(false);
@@ -46,7 +46,7 @@ describe('run matches: family, conntrack, interfaces, protocol', () => {
   });
 
   it('protocol numbers, OR-list, negatable', () => {
-    const tcpOrUdp = { kind: 'protocol', protocols: [6, 17], negate: false } as const;
+    const tcpOrUdp = { kind: 'protocol', protocols: [6, 17], negate: false } satisfies Match;
     expect(holds(tcpOrUdp)).toBe(true);
     expect(holds(tcpOrUdp, udp)).toBe(true);
     expect(holds(tcpOrUdp, icmp4)).toBe(false);
@@ -57,7 +57,7 @@ describe('run matches: family, conntrack, interfaces, protocol', () => {
 
 describe('run matches: addresses', () => {
   it('source and destination nets: hosts and prefixes, OR-list, negatable', () => {
-    const nets = { kind: 'sourceNet', version: 4, nets: ['10.0.0.1', '192.168.0.0/16'], negate: false } as const;
+    const nets = { kind: 'sourceNet', version: 4, nets: ['10.0.0.1', '192.168.0.0/16'], negate: false } satisfies Match;
     expect(holds(nets)).toBe(true);
     expect(holds(nets, { src: '192.168.44.3' })).toBe(true);
     expect(holds(nets, { src: '10.0.0.3' })).toBe(false);
@@ -68,7 +68,7 @@ describe('run matches: addresses', () => {
   });
 
   it('IPv6 nets', () => {
-    const nets = { kind: 'destinationNet', version: 6, nets: ['fd00::/64'], negate: false } as const;
+    const nets = { kind: 'destinationNet', version: 6, nets: ['fd00::/64'], negate: false } satisfies Match;
     expect(holds(nets, v6)).toBe(true);
     expect(holds(nets, { src: 'fd00::1', dst: 'fd01::2' })).toBe(false);
     expect(holds({ kind: 'sourceNet', version: 6, nets: ['fd00::1'], negate: false }, v6)).toBe(true);
@@ -104,7 +104,7 @@ describe('run matches: addresses', () => {
 });
 
 describe('run matches: ports and named ports', () => {
-  const http = { kind: 'destinationPort', ranges: [{ min: 80, max: 80 }, { min: 8000, max: 8099 }], negate: false } as const;
+  const http = { kind: 'destinationPort', ranges: [{ min: 80, max: 80 }, { min: 8000, max: 8099 }], negate: false } satisfies Match;
 
   it('port ranges, OR-list, by side', () => {
     expect(holds(http)).toBe(true);
@@ -129,7 +129,7 @@ describe('run matches: ports and named ports', () => {
       { name: 'web-http', type: 'ipv4-named-port', elements: ['10.0.0.2,6,8080', '10.0.0.3,17,53'], origin: { id: 's:np' } },
       { name: 'web-http6', type: 'ipv6-named-port', elements: ['fd00::2,6,8080'], origin: { id: 's:np6' } },
     ];
-    const dst = { kind: 'destinationNamedPort', set: 'web-http', negate: false } as const;
+    const dst = { kind: 'destinationNamedPort', set: 'web-http', negate: false } satisfies Match;
     expect(holds(dst, { dport: 8080 }, {}, sets)).toBe(true);
     expect(holds(dst, { dport: 8080, protocol: 17 }, {}, sets)).toBe(false);
     expect(holds(dst, { dport: 8081 }, {}, sets)).toBe(false);
@@ -145,8 +145,8 @@ describe('run matches: ports and named ports', () => {
 });
 
 describe('run matches: ICMP and marks', () => {
-  const echo = { kind: 'icmp', version: 4, type: 8, negate: false } as const;
-  const echoCode0 = { kind: 'icmp', version: 4, type: 8, code: 0, negate: false } as const;
+  const echo = { kind: 'icmp', version: 4, type: 8, negate: false } satisfies Match;
+  const echoCode0 = { kind: 'icmp', version: 4, type: 8, code: 0, negate: false } satisfies Match;
 
   it('type, and type with code', () => {
     expect(holds(echo, icmp4)).toBe(true);
@@ -166,7 +166,7 @@ describe('run matches: ICMP and marks', () => {
     expect(holds(echo)).toBe(false);
     expect(holds(negated(echo))).toBe(false);
     expect(holds(negated(echo), icmp6)).toBe(false);
-    const echo6 = { kind: 'icmp', version: 6, type: 128, negate: false } as const;
+    const echo6 = { kind: 'icmp', version: 6, type: 128, negate: false } satisfies Match;
     expect(holds(echo6, icmp6)).toBe(true);
     expect(holds(echo6, icmp4)).toBe(false);
     expect(holds(negated(echo6), { ...icmp6, icmpType: 129 })).toBe(true);
