@@ -98,10 +98,13 @@ export function conjuncts(selector: Selector): ReadonlySet<string> {
  * Whether everything `narrow` selects, `wide` selects too, for ANY labels (no inventory
  * needed): `wide` is all(), or each of its conjuncts is a conjunct of `narrow`. Why this
  * is enough: a conjunction implies each of its parts. Undefined `wide` = no restriction.
+ * Undefined `narrow` (a rule side without selector: any address) is not implied by any
+ * selector, not even all(): a rule selector matches the addresses of known endpoints and
+ * network sets only.
  */
 export function selectorImplies(narrow: Selector | undefined, wide: Selector | undefined): boolean {
   if (!wide) return true;
-  if (!narrow) return wide.root.kind === 'all';
+  if (!narrow) return false;
   if (narrow.id === wide.id) return true;
   const wideParts = conjuncts(wide);
   if (wideParts.size === 0) return true;

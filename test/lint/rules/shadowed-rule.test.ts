@@ -1,4 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { syntheticSpan } from '../../../src/diag/index.js';
+import { effectiveMatch, IpSets, parsePrefix, type Packet } from '../../../src/eval/index.js';
+import { ruleCovers, rulesDisjoint } from '../../../src/lint/rules/match-space.js';
+import { overlapWitness } from '../../../src/lint/rules/overlap.js';
+import type { Endpoint, EntityMatch, IcmpMatch, PolicyRule, PortMatch, ProtocolMatch, RuleAction } from '../../../src/model/index.js';
+import { parseSelector, type Selector } from '../../../src/selector/index.js';
+import { Bitset, buildTierPlan } from '../../../src/tiers/index.js';
 import { findings, positions } from '../../helpers/lint.js';
 
 const CODE = 'shadowed-rule';
@@ -202,3 +210,175 @@ spec:
     expect(positions(findings(text, CODE))).toEqual([{ severity: 'warning', line: 12, column: 7 }]);
   });
 });
+
+/* ------------------------------------------------------------------------------------
+ * Soundness of the rule geometry behind shadowed-rule (ruleCovers) and ambiguous-order
+ * (rulesDisjoint, overlapWitness), against the reference matcher eval/match.ts on
+ * generated rules (valid or not) and packets over a small endpoint inventory.
+ * ---------------------------------------------------------------------------------- */
+
+const seed = Number(process.env.CALPOL_PROPERTY_SEED ?? 20_261_124);
+const span = syntheticSpan('<generated>');
+
+function selector(text: string): Selector {
+  const parsed = parseSelector(text);
+  if (!parsed.ok) throw new Error(text);
+  return parsed.selector;
+}
+
+const SELECTORS = ["app == 'a'", "app == 'a' && env == 'x'", "env == 'x'", 'all()', "app in {'a', 'b'}"].map(selector);
+const NETS = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '10.1.2.3/32', '192.168.0.0/16', 'fd00::/8', 'fd00::1/128'];
+const PORTS: PortMatch[] = [
+  { kind: 'range', min: 80, max: 80 },
+  { kind: 'range', min: 20, max: 25 },
+  { kind: 'range', min: 1, max: 1024 },
+  { kind: 'range', min: 53, max: 53 },
+  { kind: 'named', name: 'http' },
+];
+
+function endpoint(name: string, address: string, labels: Record<string, string>): Endpoint {
+  return {
+    key: `host/${name}`,
+    kind: 'host',
+    name,
+    addresses: [address],
+    labels,
+    ownLabels: labels,
+    profiles: [],
+    namedPorts: [{ name: 'http', protocol: 'tcp', port: 8080 }],
+    source: 'HostEndpoint',
+    span,
+  };
+}
+
+const ENDPOINTS = [
+  endpoint('e1', '10.1.2.3/32', { app: 'a', env: 'x' }),
+  endpoint('e2', '10.1.2.4/32', { app: 'b' }),
+  endpoint('e3', '10.2.0.1/32', { env: 'x' }),
+  endpoint('e4', '192.168.1.1/32', { app: 'a' }),
+  endpoint('e5', 'fd00::1/128', { app: 'a', env: 'x' }),
+];
+const PLAN = buildTierPlan({ tiers: [], policies: [], profiles: [], networkSets: [], ipPools: [] }, { endpoints: ENDPOINTS });
+const IP_SETS = new IpSets(PLAN);
+const CONTEXT = { plan: PLAN, ipSets: IP_SETS, hasEndpoints: true, endpointMask: Bitset.full(ENDPOINTS.length) };
+
+/** Fields are absent most of the time, so that generated rule pairs often cover or overlap. */
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary, weight: 1 });
+const sparse = <T>(pool: T[], maxLength: number) =>
+  fc.oneof({ arbitrary: fc.constant([] as T[]), weight: 3 }, { arbitrary: fc.subarray(pool, { minLength: 1, maxLength }), weight: 1 });
+const side: fc.Arbitrary<EntityMatch> = fc.record({
+  nets: sparse(NETS, 2),
+  notNets: sparse(NETS, 1),
+  selector: maybe(fc.constantFrom(...SELECTORS)),
+  notSelector: maybe(fc.constantFrom(...SELECTORS)),
+  ports: sparse(PORTS, 2),
+  notPorts: sparse(PORTS, 1),
+});
+const icmp: fc.Arbitrary<IcmpMatch> = fc.record({ type: fc.constantFrom(0, 3, 8), code: maybe(fc.constantFrom(0, 1)) }, { requiredKeys: [] });
+const rule: fc.Arbitrary<PolicyRule> = fc
+  .record({
+    action: fc.constantFrom<RuleAction>('Allow', 'Deny', 'Pass'),
+    ipVersion: maybe(fc.constantFrom<4 | 6>(4, 6)),
+    protocol: maybe(fc.constantFrom<ProtocolMatch>('tcp', 'udp', 6, 'icmp')),
+    notProtocol: maybe(fc.constantFrom<ProtocolMatch>('tcp', 'udp')),
+    icmp: maybe(icmp),
+    notIcmp: maybe(icmp),
+    source: side,
+    destination: side,
+  })
+  .map((r) => {
+    const out: PolicyRule = { index: 0, action: r.action, source: r.source, destination: r.destination, span };
+    for (const key of ['ipVersion', 'protocol', 'notProtocol', 'icmp', 'notIcmp'] as const) {
+      if (r[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = r[key];
+    }
+    for (const s of [out.source, out.destination]) {
+      if (s.selector === undefined) delete s.selector;
+      if (s.notSelector === undefined) delete s.notSelector;
+    }
+    return out;
+  });
+
+const ADDRESSES = ['10.1.2.3', '10.1.2.4', '10.2.0.1', '192.168.1.1', '10.9.9.9', '8.8.8.8', 'fd00::1', 'fd00::2', '2001:db8::1'];
+const packet: fc.Arbitrary<Packet> = fc
+  .record({
+    source: fc.constantFrom(...ADDRESSES),
+    destination: fc.constantFrom(...ADDRESSES),
+    protocol: fc.constantFrom(6, 17, 1),
+    sourcePort: fc.constantFrom(22, 53, 80, 8080, 40000),
+    destinationPort: fc.constantFrom(22, 53, 80, 8080, 2000),
+    icmpType: fc.constantFrom(0, 3, 8),
+    icmpCode: fc.constantFrom(0, 1),
+  })
+  .filter((p) => p.source.includes(':') === p.destination.includes(':'))
+  .map((p) => {
+    const source = parsePrefix(p.source)!;
+    const built: Packet = {
+      ipVersion: source.version,
+      source,
+      destination: parsePrefix(p.destination)!,
+      sourceAddress: p.source,
+      destinationAddress: p.destination,
+      protocol: p.protocol,
+    };
+    if (p.protocol === 1) Object.assign(built, { icmpType: p.icmpType, icmpCode: p.icmpCode });
+    else Object.assign(built, { sourcePort: p.sourcePort, destinationPort: p.destinationPort });
+    return built;
+  });
+
+const matchesPacket = (r: PolicyRule, p: Packet) => effectiveMatch(r, p, IP_SETS).matched;
+
+describe('rule geometry soundness (fast-check, seeded)', () => {
+  it('ruleCovers(earlier, later): every packet later matches, earlier matches', () => {
+    let covers = 0;
+    fc.assert(
+      fc.property(rule, rule, fc.array(packet, { minLength: 20, maxLength: 20 }), (earlier, later, packets) => {
+        if (!ruleCovers(earlier, later)) return;
+        covers++;
+        for (const p of packets) if (matchesPacket(later, p)) expect(matchesPacket(earlier, p), JSON.stringify({ earlier, later, p }, bigints)).toBe(true);
+      }),
+      { seed, numRuns: 3000 },
+    );
+    expect(covers).toBeGreaterThan(20);
+  });
+
+  it('ruleCovers also holds for a rule against a narrowed copy of itself', () => {
+    fc.assert(
+      fc.property(rule, fc.constantFrom(...NETS), fc.array(packet, { minLength: 20, maxLength: 20 }), (earlier, net, packets) => {
+        const later: PolicyRule = { ...earlier, source: { ...earlier.source, nets: earlier.source.nets.length > 0 ? earlier.source.nets : [net] } };
+        for (const p of packets) {
+          if (ruleCovers(earlier, later) && matchesPacket(later, p)) expect(matchesPacket(earlier, p)).toBe(true);
+        }
+      }),
+      { seed, numRuns: 1000 },
+    );
+  });
+
+  it('rulesDisjoint(a, b): no packet matches both', () => {
+    fc.assert(
+      fc.property(rule, rule, fc.array(packet, { minLength: 20, maxLength: 20 }), (a, b, packets) => {
+        if (!rulesDisjoint(a, b)) return;
+        for (const p of packets) expect(matchesPacket(a, p) && matchesPacket(b, p), JSON.stringify({ a, b, p }, bigints)).toBe(false);
+      }),
+      { seed, numRuns: 3000 },
+    );
+  });
+
+  it('overlapWitness(a, b): the witness packet matches both rules', () => {
+    let witnesses = 0;
+    fc.assert(
+      fc.property(rule, rule, (a, b) => {
+        const witness = overlapWitness(a, b, CONTEXT);
+        if (!witness) return;
+        witnesses++;
+        expect(matchesPacket(a, witness) && matchesPacket(b, witness), JSON.stringify({ a, b, witness }, bigints)).toBe(true);
+      }),
+      { seed, numRuns: 3000 },
+    );
+    expect(witnesses).toBeGreaterThan(20);
+  });
+});
+
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
