@@ -1,10 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
 import { referenceEvaluator, type EndpointToHostAction, type Trace } from '../../src/eval/index.js';
 import { EndpointDirectory, decidingFact, resolveFlow, RuleLookup } from '../../src/explain/index.js';
-import { cellFlow, cellTrace, endpointName, matrixVerdicts, parseProbes, type MatrixResult } from '../../src/matrix/index.js';
-import { normalize, type Resource } from '../../src/model/index.js';
+import { cellFlow, cellTrace, defaultProbes, endpointName, matrixVerdicts, parseProbes, type MatrixResult } from '../../src/matrix/index.js';
+import { loadModel, normalize, type Resource } from '../../src/model/index.js';
 import { buildTierPlan, parseFailsafePorts, type FailsafeConfig, type TierPlan } from '../../src/tiers/index.js';
 import { clusterArb, clusterResources } from './generate.js';
 
@@ -102,5 +104,22 @@ describe('matrix = reference evaluator, cell by cell', () => {
     expect(result.count).toBe(40 * 39 * 2);
     expect(result.evaluations).toBeLessThan(result.count / 10);
     expect(firstDifference(plan, result, 'drop')).toBeUndefined();
+  });
+});
+
+describe('matrix = reference evaluator on the examples', () => {
+  const examples = readdirSync('examples').sort();
+  it.each(examples)('examples/%s', (name) => {
+    const directory = join('examples', name);
+    const files = readdirSync(directory).filter((file) => /\.(ya?ml|json)$/.test(file) && !file.includes('.flows.')).sort();
+    const model = loadModel(files.map((file) => ({ file: join(directory, file), bytes: readFileSync(join(directory, file)) })));
+    if (model.hasErrors) return; // an example of an input error (lint's business)
+    const plan = buildTierPlan(model.policySet, model.inventory);
+    const extra = parseProbes('icmp,icmpv6,tcp/22,udp/53');
+    if (!extra.ok) throw new Error(extra.error);
+    for (const action of ['drop', 'accept'] as const) {
+      const result = matrixVerdicts(plan, { probes: [...defaultProbes(model.policySet).probes, ...extra.probes], endpointToHostAction: action });
+      expect(firstDifference(plan, result, action)).toBeUndefined();
+    }
   });
 });
