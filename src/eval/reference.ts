@@ -122,6 +122,8 @@ function sourceHops(flow: ResolvedFlow, source: Endpoint | undefined, destinatio
 /** Destination side: the chains at the destination's node (forward chains of the host endpoints crossed). */
 function destinationHops(flow: ResolvedFlow, source: Endpoint | undefined, destination: Endpoint | undefined): Hop[][] {
   const groups: Hop[][] = [];
+  // Host → local workload is not policed at all (see sourceHops).
+  if (source?.kind === 'host' && destination?.kind === 'workload' && sameNode(source, destination)) return [];
   if (destination?.kind === 'host') {
     // From a local workload to its host: workload egress, then DefaultEndpointToHostAction (added by the caller).
     if (source?.kind === 'workload' && sameNode(source, destination)) return [];

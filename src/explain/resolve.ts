@@ -15,7 +15,10 @@ export class EndpointDirectory {
   constructor(readonly inventory: Inventory) {
     for (const endpoint of inventory.endpoints) {
       this.byKey.set(endpoint.key, endpoint);
-      const names = endpoint.kind === 'host' ? [`hep:${endpoint.name}`] : [`${endpoint.namespace ?? ''}/${endpoint.name}`, endpoint.name];
+      const names =
+        endpoint.kind === 'host'
+          ? [`hep:${endpoint.name}`]
+          : [endpoint.name, `${endpoint.namespace ?? ''}/${endpoint.name}`, ...(endpoint.workload ? [`${endpoint.namespace ?? ''}/${endpoint.workload}`] : [])];
       for (const name of names) this.add(this.byName, name, endpoint);
       for (const address of endpoint.addresses) {
         const prefix = parsePrefix(address);

@@ -194,6 +194,8 @@ export interface Endpoint {
   kind: 'workload' | 'host';
   /** The Pod name (for pods), the WorkloadEndpoint or HostEndpoint name otherwise. */
   name: string;
+  /** For a WorkloadEndpoint: the pod (workload) it belongs to (`spec.pod`, else `spec.workload`), so users can name it like a pod. */
+  workload?: string;
   namespace?: string;
   node?: string;
   /** Host-side interface (`cali…` for pods); `*` for an all-interfaces host endpoint. */

@@ -157,7 +157,7 @@ ${shop}`);
     expect(v.check(tcp('192.0.2.1', 'shop/db', 1)).verdict).toBe('allow');
   });
 
-  it('named ports resolve through the destination endpoints\\' container ports', () => {
+  it('named ports resolve through the destination endpoints container ports', () => {
     const v = verdictsFor(`apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata: {name: http-only, namespace: shop}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import AjvDraft04 from 'ajv-draft-04';
+import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic, RuleDefinition } from '../../src/diag/index.js';
 import { formatGithub, formatJson, formatSarif, formatText } from '../../src/lint/index.js';
@@ -56,7 +56,8 @@ describe('lint output formats', () => {
     const require = createRequire(import.meta.url);
     const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
     const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-    const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
+    const AjvDraft04 = (AjvDraft04Module as unknown as { default: typeof AjvDraft04Module }).default ?? AjvDraft04Module;
+    const ajv = new (AjvDraft04 as unknown as new (options: object) => import('ajv').default)({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     const log = JSON.parse(formatSarif(diagnostics, { toolVersion: '1.2.3', rules }));
     const valid = validate(log);

@@ -155,6 +155,7 @@ export function workloadEndpointToEndpoint(wep: WorkloadEndpointResource): PodCo
     key: `workload/${namespace}/${wep.metadata.name}`,
     kind: 'workload',
     name: wep.metadata.name,
+    ...(spec.pod ?? spec.workload ? { workload: (spec.pod ?? spec.workload) as string } : {}),
     namespace,
     addresses: normalizeCidrs(spec.ipNetworks),
     labels: ownLabels,
