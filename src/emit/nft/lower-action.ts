@@ -1,0 +1,70 @@
+import type { Action, Rule } from '../../ir/index.js';
+import type { NftStatement } from './json-types.js';
+import { lowerMatch, meta, requiresPortProtocol, u32, type SetLookup } from './lower-match.js';
+import { assertIrName, logPrefixText } from './text-safety.js';
+
+const NON_TERMINAL = new Set<Action['kind']>(['setMark', 'log', 'notrack']);
+
+/**
+ * `meta mark set (meta mark & ~mask) | value`: nft compiles it to one bitwise
+ * `(reg & ~mask) ^ value` and a `meta set mark` (checked with `nft --debug=netlink`).
+ */
+function setMark(mask: number, value: number): NftStatement {
+  const keep = ~u32(mask, 'mark mask') >>> 0;
+  return { mangle: { key: meta('mark'), value: { '|': [{ '&': [meta('mark'), keep] }, u32(value, 'mark value')] } } };
+}
+
+export function lowerAction(action: Action): NftStatement {
+  switch (action.kind) {
+    case 'accept':
+      return { accept: null };
+    case 'drop':
+      return { drop: null };
+    case 'return':
+      return { return: null };
+    case 'reject':
+      return { reject: null };
+    case 'jump':
+      return { jump: { target: assertIrName('chain', action.target) } };
+    case 'goto':
+      return { goto: { target: assertIrName('chain', action.target) } };
+    case 'dispatch':
+      return { vmap: { key: meta(action.on === 'inInterface' ? 'iifname' : 'oifname'), data: `@${assertIrName('map', action.map)}` } };
+    case 'setMark':
+      return setMark(action.mask, action.value);
+    case 'log':
+      return { log: { prefix: logPrefixText(action.prefix) } };
+    case 'notrack':
+      return { notrack: null };
+    case 'masquerade':
+      return { masquerade: null };
+  }
+}
+
+/** nft rejects a statement after a verdict, and a rule without statements is silently not created. */
+function checkActions(actions: readonly Action[], where: string): void {
+  actions.forEach((action, index) => {
+    if (!NON_TERMINAL.has(action.kind) && index !== actions.length - 1) {
+      throw new Error(`bug: ${where}: verdict ${action.kind} is not the last action`);
+    }
+  });
+}
+
+/**
+ * A rule's statements: its matches in IR order, with one l4proto dependency before the
+ * first port match when the rule does not require a port protocol itself (lower-match.ts),
+ * then its actions.
+ */
+export function lowerRuleStatements(rule: Rule, sets: SetLookup, where: string): NftStatement[] {
+  checkActions(rule.actions, where);
+  let portGuarded = requiresPortProtocol(rule.matches);
+  const statements: NftStatement[] = [];
+  for (const m of rule.matches) {
+    const lowered = lowerMatch(m, { sets, portGuarded });
+    if (m.kind === 'sourcePort' || m.kind === 'destinationPort') portGuarded = true;
+    statements.push(...lowered);
+  }
+  statements.push(...rule.actions.map(lowerAction));
+  if (statements.length === 0) throw new Error(`bug: ${where}: a rule with neither matches nor actions cannot be written to nft`);
+  return statements;
+}
