@@ -80,10 +80,10 @@ function campaignCase(shape: ClusterShape, flowShapes: FlowShape[], endpointToHo
   };
   const reference = referenceEvaluator(plan, { endpointToHostAction: endpointToHost });
   const directory = new EndpointDirectory(model.inventory);
-  const names = model.inventory.endpoints.map((e) => (e.kind === 'host' ? `hep:${e.name}` : `${e.namespace ?? ''}/${e.name}`));
+  const ends = model.inventory.endpoints.map((e) => ({ name: e.kind === 'host' ? `hep:${e.name}` : `${e.namespace ?? ''}/${e.name}`, kind: e.kind, node: e.node }));
   let compared = 0;
   for (const flowShape of flowShapes) {
-    const flow = flowFor(flowShape, names);
+    const flow = flowFor(flowShape, ends);
     const resolved = resolveFlow({ ...flow, span: syntheticSpan('<campaign>'), fieldSpans: {} }, directory);
     if (!resolved.ok) continue;
     const expected = reference.evaluate(resolved.flow);
@@ -92,7 +92,8 @@ function campaignCase(shape: ClusterShape, flowShapes: FlowShape[], endpointToHo
     if (buildError !== undefined) return { compared, skipped: buildError };
     compared++;
     if (expected.verdict !== ran.verdict) {
-      const what = `${flow.src} -> ${flow.dst} ${flow.protocol}${flow.port !== undefined ? `/${flow.port} (sport ${flow.sport})` : ''}${flow.icmpType !== undefined ? ` type ${flow.icmpType} code ${flow.icmpCode}` : ''}`;
+      const via = `${flow.ingressHostEndpoint ? ` in by ${flow.ingressHostEndpoint}` : ''}${flow.egressHostEndpoint ? ` out by ${flow.egressHostEndpoint}` : ''}`;
+      const what = `${flow.src} -> ${flow.dst}${via} ${flow.protocol}${flow.port !== undefined ? `/${flow.port} (sport ${flow.sport})` : ''}${flow.icmpType !== undefined ? ` type ${flow.icmpType} code ${flow.icmpCode}` : ''}`;
       return { compared, differenceClass: classify(resolved.flow, expected, ran), difference: `${what}: reference ${expected.verdict}, run ${ran.verdict} (endpoint-to-host ${endpointToHost})\n${describeTraces(expected, ran)}\n--- cluster ---\n${yaml}` };
     }
   }

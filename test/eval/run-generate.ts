@@ -207,6 +207,9 @@ export const flowArb = fc.record({
   sport: fc.constantFrom(40000, 53, 68, 179, 22),
   icmpType: fc.constantFrom(8, 0, 3, 128, 129, 1),
   icmpCode: fc.nat(1),
+  /** For an external source (or destination): the host endpoint it arrives (leaves) by, if it exists. */
+  ingressHost: fc.option(fc.nat(1), { nil: undefined }),
+  egressHost: fc.option(fc.nat(1), { nil: undefined }),
 });
 
 export type FlowShape = typeof flowArb extends fc.Arbitrary<infer T> ? T : never;
@@ -219,12 +222,31 @@ export interface GeneratedFlow {
   sport?: number;
   icmpType?: number;
   icmpCode?: number;
+  ingressHostEndpoint?: string;
+  egressHostEndpoint?: string;
 }
 
-/** Picks the ends among the endpoint names and external addresses. */
-export function flowFor(shape: FlowShape, endpointNames: string[]): GeneratedFlow {
-  const ends = [...endpointNames, ...EXTERNAL];
+export interface GeneratedEnd {
+  name: string;
+  kind: 'workload' | 'host';
+  node?: string;
+}
+
+/**
+ * Picks the ends among the endpoints and external addresses, and for external ends maybe
+ * the host endpoint they cross. A host endpoint named for a flow whose other end is a host
+ * must be on that host's node (a host sends and receives only through its own interfaces).
+ */
+export function flowFor(shape: FlowShape, endpoints: GeneratedEnd[]): GeneratedFlow {
+  const ends = [...endpoints.map((e) => e.name), ...EXTERNAL];
   const flow: GeneratedFlow = { src: ends[shape.source % ends.length] as string, dst: ends[shape.destination % ends.length] as string, protocol: shape.protocol };
+  const heps = endpoints.filter((e) => e.kind === 'host');
+  const hostNode = (name: string) => endpoints.find((e) => e.name === name && e.kind === 'host')?.node;
+  const usable = (hep: GeneratedEnd | undefined, otherEnd: string) => hep !== undefined && (hostNode(otherEnd) === undefined || hostNode(otherEnd) === hep.node);
+  const ingress = shape.ingressHost === undefined ? undefined : heps[shape.ingressHost];
+  const egress = shape.egressHost === undefined ? undefined : heps[shape.egressHost];
+  if (EXTERNAL.includes(flow.src) && usable(ingress, flow.dst)) flow.ingressHostEndpoint = ingress?.name;
+  if (EXTERNAL.includes(flow.dst) && usable(egress, flow.src)) flow.egressHostEndpoint = egress?.name;
   if (shape.protocol === 'TCP' || shape.protocol === 'UDP' || shape.protocol === 'SCTP') Object.assign(flow, { port: shape.port, sport: shape.sport });
   if (shape.protocol === 'ICMP' || shape.protocol === 'ICMPv6') Object.assign(flow, { icmpType: shape.icmpType, icmpCode: shape.icmpCode });
   return flow;
