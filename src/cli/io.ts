@@ -15,6 +15,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that goes away early (`calpol explain ... | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),

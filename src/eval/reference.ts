@@ -159,6 +159,8 @@ function evaluateFlow(plan: TierPlan, ipSets: IpSets, flow: ResolvedFlow, endpoi
   for (const group of hopsFor(flow)) {
     for (const hop of group) {
       const stage = runHop(plan, ipSets, hop, flow.packet);
+      // A chain with nothing in it (an untracked or pre-DNAT chain no policy uses) is not a stage.
+      if (stage.outcome === 'continue' && stage.steps.length === 0) continue;
       stages.push(stage);
       if (stage.outcome === 'deny') return { verdict: 'deny', stages, decidingStage: stages.length - 1 };
       // An untracked or pre-DNAT accept ends this endpoint's group; a normal accept ends its chain anyway.

@@ -117,7 +117,7 @@ export function registerTest(program: Command, io: Io, setExit: (code: number) =
         for (const o of flags.verbose ? outcomes : failed) {
           const status = o.passed ? 'PASS' : 'FAIL';
           io.stdout(`${status} ${flowName(o.spec)} (${o.spec.span.file}:${o.spec.span.line}): expected ${o.spec.expect}, got ${o.trace.verdict}\n`);
-          io.stdout(renderTraceText(o.trace, o.flow, lookup, { color: useColor(io) }).replace(/^/gm, '    ') + '\n');
+          io.stdout(renderTraceText(o.trace, o.flow, lookup, { color: useColor(io) }).replace(/^(?=.)/gm, '    ') + '\n');
         }
         io.stdout(`${outcomes.length - failed.length} passed, ${failed.length} failed\n`);
       }
