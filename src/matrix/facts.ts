@@ -13,11 +13,12 @@ export function cellFlow(result: MatrixResult, cell: MatrixCell): ResolvedFlow {
   return probeFlow(result.probes[cell.probe] as Probe, source, destination, cell.ipVersion);
 }
 
-/** The deciding stage of a cell, titled for the cell's own endpoints, as a one-stage trace. */
+/** The deciding stage of a cell, titled for the cell's own endpoints, as a one-stage trace (no stage when unpoliced). */
 export function cellTrace(result: MatrixResult, cell: MatrixCell): Trace {
   const source = result.endpoints[cell.source]?.endpoint;
   const destination = result.endpoints[cell.destination]?.endpoint;
   if (!source || !destination) throw new Error('bug: a cell outside the matrix');
+  if (!cell.stage) return { verdict: cell.verdict, stages: [], decidingStage: 0 };
   let stage: StageTrace;
   if (cell.decidedAt === 'endpoint-to-host') stage = { ...cell.stage, title: endpointToHostTitle(source) };
   else {
@@ -51,9 +52,10 @@ export interface DecidingPolicy {
   location: string;
 }
 
-/** The deciding policy of a cell; null when no rule decided (failsafe port, no profile allowed, endpoint-to-host). */
+/** The deciding policy of a cell; null when no rule decided (failsafe port, no profile allowed, endpoint-to-host, unpoliced). */
 export function cellPolicy(cell: MatrixCell): DecidingPolicy | null {
   const stage = cell.stage;
+  if (!stage) return null;
   const step = stage.decidedBy === undefined ? undefined : stage.steps[stage.decidedBy];
   if (step?.kind === 'end-of-tier') {
     return { tier: step.tier, kind: 'Tier', name: step.tier, direction: stage.direction, action: step.action, location: where(step.span) };

@@ -42,12 +42,14 @@ export function sameNode(a: Endpoint, b: Endpoint): boolean {
 
 function makeLayout(source: Endpoint['kind'], destination: Endpoint['kind'], local: boolean): PathLayout {
   const groups: Hop[][] = [];
-  // A host sends to a local workload without any policy (Felix's OUTPUT chain returns first).
+  // A host reaches a local workload without any policy on either side (Felix's OUTPUT chain returns first).
+  const unpoliced = source === 'host' && destination === 'workload' && local;
   if (source === 'workload') groups.push([sourceEgress]);
-  else if (!(destination === 'workload' && local)) groups.push([sourceUntracked, sourceEgress]);
+  else if (!unpoliced) groups.push([sourceUntracked, sourceEgress]);
   // A local workload reaches its own host through DefaultEndpointToHostAction, not the host endpoint's policy.
-  if (destination === 'workload') groups.push([destinationIngress]);
-  else if (!(source === 'workload' && local)) groups.push([destinationUntracked, destinationPreDNAT, destinationIngress]);
+  if (destination === 'workload') {
+    if (!unpoliced) groups.push([destinationIngress]);
+  } else if (!(source === 'workload' && local)) groups.push([destinationUntracked, destinationPreDNAT, destinationIngress]);
   const path: PathKind = source === 'host' ? 'host-egress' : destination === 'host' ? 'host-ingress' : 'workload';
   return { path, groups, endpointToHost: source === 'workload' && destination === 'host' && local };
 }
@@ -77,6 +79,14 @@ export function hopTitle(endpoint: Endpoint, direction: Direction, chain: ChainK
 export function endpointToHostTitle(source: Endpoint): string {
   return `from ${describe(source)} to the host (DefaultEndpointToHostAction)`;
 }
+
+/** A chain with nothing in it (an untracked or pre-DNAT chain no policy uses): the reference evaluator does not list it. */
+export function isEmptyStage(stage: StageTrace): boolean {
+  return stage.outcome === 'continue' && stage.steps.length === 0;
+}
+
+/** What the matrix files for a chain the reference evaluator passed over without listing it. */
+export const EMPTY_STAGE: StageTrace = { title: '(empty chain)', direction: 'ingress', chain: 'untracked', outcome: 'continue', steps: [] };
 
 /** The endpoint-to-host stage (the same for every flow with the same action; shared, never mutated). */
 export function endpointToHostStage(action: EndpointToHostAction): StageTrace {

@@ -14,7 +14,7 @@ import type { Selector } from '../selector/index.js';
 import { planFor, type EndpointPlan, type TierPlan } from '../tiers/index.js';
 import { AddressBook, ChainClasses, PROBE_SOURCE_PORT, type ChainClass } from './classes.js';
 import { addressFor, selectEndpoints, type MatrixEndpoint } from './endpoints.js';
-import { endpointToHostStage, failsafePorts, layoutFor, type Hop, type PathLayout } from './hops.js';
+import { EMPTY_STAGE, endpointToHostStage, failsafePorts, isEmptyStage, layoutFor, type Hop, type PathLayout } from './hops.js';
 import type { Probe } from './probes.js';
 
 export interface MatrixOptions {
@@ -28,8 +28,8 @@ export interface MatrixOptions {
   ipVersion?: 4 | 6;
 }
 
-/** Where the deciding stage of a cell ran. */
-export type DecidedAt = 'source' | 'destination' | 'endpoint-to-host';
+/** Where the deciding stage of a cell ran; `unpoliced` when no chain applies (a host to a workload on its node). */
+export type DecidedAt = 'source' | 'destination' | 'endpoint-to-host' | 'unpoliced';
 
 export interface MatrixCell {
   /** Positions in `MatrixResult.endpoints`. */
@@ -43,9 +43,9 @@ export interface MatrixCell {
    * The stage that decided, as the reference evaluator's deciding stage except for its
    * title and `endpoint`: it is shared by every cell whose chain and addresses are
    * equivalent, so those name the first endpoint it was computed for (`cellTrace` puts
-   * the cell's own back).
+   * the cell's own back). Null when no chain applies (`unpoliced`).
    */
-  stage: StageTrace;
+  stage: StageTrace | null;
   decidedAt: DecidedAt;
 }
 
@@ -203,19 +203,24 @@ class MatrixEngine {
     let stage = chainClass.stages.get(key);
     if (!stage) {
       this.evaluate(cell);
-      stage = chainClass.stages.get(key);
-      if (!stage) throw new Error(`bug: the reference evaluator did not run ${hop.side} ${hop.direction} ${hop.chain}`);
+      // Reached, yet not listed by the reference evaluator: an empty chain (the verdict check in cell() confirms the path).
+      stage = chainClass.stages.get(key) ?? EMPTY_STAGE;
+      chainClass.stages.set(key, stage);
     }
     return stage;
   }
 
-  /** Combines the stages as the reference evaluator does: the first deny decides; an allow ends its group. */
+  /**
+   * Combines the stages as the reference evaluator does: empty chains are skipped, the
+   * first deny decides, an allow ends its group; an allow is decided by the last stage.
+   */
   private combine(cell: CellContext): MatrixCell {
-    let last: StageTrace | undefined;
-    let lastSide: DecidedAt = 'source';
+    let last: StageTrace | null = null;
+    let lastSide: DecidedAt = 'unpoliced';
     for (const group of cell.layout.groups) {
       for (const hop of group) {
         const stage = this.stage(hop, cell);
+        if (isEmptyStage(stage)) continue;
         if (stage.outcome === 'deny') return newCell(cell, 'deny', stage, hop.side);
         last = stage;
         lastSide = hop.side;
@@ -225,23 +230,36 @@ class MatrixEngine {
     if (cell.layout.endpointToHost) {
       return newCell(cell, this.endpointToHost.outcome === 'deny' ? 'deny' : 'allow', this.endpointToHost, 'endpoint-to-host');
     }
-    if (!last) throw new Error('bug: a matrix path without chains');
     return newCell(cell, 'allow', last, lastSide);
   }
 
   cell(cell: CellContext): MatrixCell {
     cell.trace = undefined;
     const outcome = this.combine(cell);
-    // Whenever the reference evaluator ran for this very cell, its verdict must be ours.
+    // Whenever the reference evaluator ran for this very cell, it must agree on the verdict and on where it was decided.
     const trace = cell.trace as Trace | undefined; // set by combine() → evaluate()
-    if (trace && trace.verdict !== outcome.verdict) {
-      throw new Error(`bug: matrix verdict ${outcome.verdict}, reference evaluator ${trace.verdict} for ${cell.source.entry.name} -> ${cell.destination.entry.name}`);
+    if (trace && !sameDecision(trace, outcome)) {
+      throw new Error(`bug: the matrix and the reference evaluator disagree on ${cell.source.entry.name} -> ${cell.destination.entry.name}`);
     }
     return outcome;
   }
 }
 
-function newCell(cell: CellContext, verdict: Verdict, stage: StageTrace, decidedAt: DecidedAt): MatrixCell {
+function sameDecision(trace: Trace, cell: MatrixCell): boolean {
+  const theirs = trace.stages[trace.decidingStage];
+  const mine = cell.stage;
+  if (!theirs || !mine) return trace.verdict === cell.verdict && !theirs === !mine;
+  return (
+    trace.verdict === cell.verdict &&
+    theirs.outcome === mine.outcome &&
+    theirs.direction === mine.direction &&
+    theirs.chain === mine.chain &&
+    theirs.steps.length === mine.steps.length &&
+    theirs.decidedBy === mine.decidedBy
+  );
+}
+
+function newCell(cell: CellContext, verdict: Verdict, stage: StageTrace | null, decidedAt: DecidedAt): MatrixCell {
   return { source: cell.sourcePosition, destination: cell.destinationPosition, probe: cell.probe, ipVersion: cell.version, verdict, stage, decidedAt };
 }
 

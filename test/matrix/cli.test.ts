@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultProbes, matrixVerdicts, renderText } from '../../src/matrix/index.js';
+import { loadModel } from '../../src/model/index.js';
+import { buildTierPlan } from '../../src/tiers/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const K8S = 'examples/k8s-isolation';
@@ -60,6 +63,20 @@ describe('calpol matrix: text', () => {
     expect(tables[0]).toContain('  lab/suspect    . D D');
     expect(tables[0]).toContain('  shop/frontend  A A .');
     expect(tables[1]).toContain('  shop/frontend  A D .');
+  });
+});
+
+describe('text on a terminal', () => {
+  const files = ['cluster.yaml', 'policy.yaml'].map((name) => join(K8S, name));
+  const model = loadModel(files.map((file) => ({ file, bytes: readFileSync(file) })));
+  const result = matrixVerdicts(buildTierPlan(model.policySet, model.inventory), { probes: defaultProbes(model.policySet).probes });
+
+  it('uses ✓ ✗ · and, when colour is on, green and red', () => {
+    expect(renderText(result, { unicode: true, color: false })).toContain('  store/other  ✓ ✓ ✗ ·\n');
+    const coloured = renderText(result, { unicode: true, color: true });
+    expect(coloured).toContain('\u001b[32m✓\u001b[0m');
+    expect(coloured).toContain('\u001b[1;31m✗\u001b[0m');
+    expect(coloured).toContain('rows are sources, columns destinations: ✓ allow, ✗ deny, · no flow');
   });
 });
 
