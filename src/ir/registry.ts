@@ -96,6 +96,13 @@ export class SetRegistry {
     );
   }
 
+  /** Whether a set has no elements (a positive match on it can never hold). */
+  isEmpty(name: string): boolean {
+    const set = this.sets.get(name);
+    if (!set) throw new Error(`bug: unknown set ${name}`);
+    return set.elements.length === 0;
+  }
+
   all(): AddressSet[] {
     return [...this.sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }

@@ -107,6 +107,8 @@ function rulesForFamily(rule: PolicyRule, version: 4 | 6 | undefined, context: R
   if (rule.protocol !== undefined) head.push({ kind: 'protocol', protocols: [protocolNumber(rule.protocol)], negate: false });
   const sourceAddress = positiveAddressMatches(rule.source, 'source', source!, version, context.sets);
   const destinationAddress = positiveAddressMatches(rule.destination, 'destination', destination!, version, context.sets);
+  // A positive match on an empty set never holds: leave the rule out (fewer rules per packet, same meaning).
+  if ([...sourceAddress, ...destinationAddress].some((m) => isEmptySetMatch(m, context.sets))) return [];
   const tail: Match[] = [];
   if (rule.icmp?.type !== undefined && version !== undefined) tail.push(icmpMatch(rule.icmp, version, false));
   if (rule.notProtocol !== undefined) tail.push({ kind: 'protocol', protocols: [protocolNumber(rule.notProtocol)], negate: true });
@@ -115,13 +117,28 @@ function rulesForFamily(rule: PolicyRule, version: 4 | 6 | undefined, context: R
   if (rule.notIcmp?.type !== undefined && version !== undefined) tail.push(icmpMatch(rule.notIcmp, version, true));
   const actions = actionsFor(rule, context);
   const rules: Rule[] = [];
-  for (const sourcePort of portAlternatives(rule.source, 'source', rule, version, context.sets)) {
-    for (const destinationPort of portAlternatives(rule.destination, 'destination', rule, version, context.sets)) {
+  const alternatives = (side: EntityMatch, name: Side) =>
+    portAlternatives(side, name, rule, version, context.sets).filter((m) => m === undefined || !isEmptySetMatch(m, context.sets));
+  for (const sourcePort of alternatives(rule.source, 'source')) {
+    for (const destinationPort of alternatives(rule.destination, 'destination')) {
       const matches = [...head, ...sourceAddress, ...(sourcePort ? [sourcePort] : []), ...destinationAddress, ...(destinationPort ? [destinationPort] : []), ...tail];
       rules.push({ matches, actions: actions.map((a) => ({ ...a })), origin: context.origin });
     }
   }
   return rules;
+}
+
+function isEmptySetMatch(match: Match, sets: SetRegistry): boolean {
+  if ('negate' in match && match.negate) return false;
+  switch (match.kind) {
+    case 'sourceSet':
+    case 'destinationSet':
+    case 'sourceNamedPort':
+    case 'destinationNamedPort':
+      return sets.isEmpty(match.set);
+    default:
+      return false;
+  }
 }
 
 function icmpMatch(icmp: { type?: number; code?: number }, version: 4 | 6, negate: boolean): Match {
