@@ -30,7 +30,7 @@ function matchesRules(): Rule[] {
   return [
     rule([{ kind: 'family', version: 4 }, { kind: 'ctState', states: ['established', 'related'], negate: false }], [{ kind: 'accept' }], 's:ct-established', {}),
     rule([{ kind: 'ctState', states: ['invalid'], negate: false }], [{ kind: 'drop' }]),
-    rule([{ kind: 'ctState', states: ['new', 'untracked'], negate: true }, { kind: 'ctState', states: ['established'], negate: true }], [{ kind: 'return' }]),
+    rule([{ kind: 'ctState', states: ['new', 'untracked'], negate: true }, { kind: 'ctState', states: ['established'], negate: true }], [{ kind: 'return' }], 's:test:ct-negated'),
     rule([{ kind: 'inInterface', names: ['eth0'], negate: false }, { kind: 'outInterface', names: ['cali*', 'tunl0'], negate: true }], [{ kind: 'accept' }]),
     rule([{ kind: 'inInterface', names: ['cali*'], negate: true }, { kind: 'outInterface', names: ['eth1'], negate: false }], []),
     rule([{ kind: 'protocol', protocols: [6], negate: false }, { kind: 'destinationPort', ranges: [{ min: 80, max: 80 }], negate: false }], [{ kind: 'accept' }], 'p:np/default/web:i:0', {
@@ -43,6 +43,7 @@ function matchesRules(): Rule[] {
     rule(
       [{ kind: 'sourcePort', ranges: [{ min: 1024, max: 65535 }], negate: false }, { kind: 'destinationPort', ranges: [{ min: 53, max: 53 }, { min: 8000, max: 8080 }], negate: true }],
       [{ kind: 'drop' }],
+      's:test:ports-unguarded',
     ),
     rule([{ kind: 'protocol', protocols: [6, 1], negate: false }, { kind: 'destinationPort', ranges: [{ min: 443, max: 443 }], negate: false }], [{ kind: 'accept' }]),
     rule([{ kind: 'protocol', protocols: [6, 17, 132], negate: false }, { kind: 'sourcePort', ranges: [{ min: 0, max: 0 }], negate: true }], [{ kind: 'accept' }]),
@@ -63,7 +64,7 @@ function matchesRules(): Rule[] {
     rule([{ kind: 'icmp', version: 4, type: 8, negate: false }], [{ kind: 'accept' }]),
     rule([{ kind: 'icmp', version: 4, type: 3, code: 4, negate: false }], [{ kind: 'accept' }]),
     rule([{ kind: 'icmp', version: 4, type: 8, negate: true }], [{ kind: 'drop' }]),
-    rule([{ kind: 'icmp', version: 4, type: 8, code: 0, negate: true }], [{ kind: 'drop' }]),
+    rule([{ kind: 'icmp', version: 4, type: 8, code: 0, negate: true }], [{ kind: 'drop' }], 's:test:icmp-pair-negated'),
     rule([{ kind: 'icmp', version: 6, type: 128, code: 0, negate: false }, { kind: 'icmp', version: 6, type: 1, code: 4, negate: true }], [{ kind: 'accept' }]),
     rule([{ kind: 'icmp', version: 6, type: 135, negate: true }], [{ kind: 'drop' }]),
     rule([{ kind: 'mark', mask: 0x10000, value: 0x10000, negate: false }], [{ kind: 'accept' }], 's:already-accepted'),
@@ -77,7 +78,7 @@ function actionRules(): Rule[] {
     rule([], [{ kind: 'setMark', mask: 0xffffffff, value: 0 }, { kind: 'setMark', mask: 0x30000, value: 0x20000 }]),
     rule([], [{ kind: 'log', prefix: 'weird "prefix"; $x %d\n{}' }, { kind: 'drop' }]),
     rule([], [{ kind: 'dispatch', on: 'inInterface', map: 'cp-m-from-wl' }]),
-    rule([], [{ kind: 'dispatch', on: 'outInterface', map: 'cp-m-to-wl' }]),
+    rule([], [{ kind: 'dispatch', on: 'outInterface', map: 'cp-m-to-wl' }], 's:dispatch:to-wl'),
     rule([{ kind: 'outInterface', names: ['cali*'], negate: false }], [{ kind: 'drop' }], 's:unknown-workload-interface'),
   ];
 }
@@ -98,7 +99,7 @@ export function everythingProgram(): Program {
       { name: 'cp-forward', rules: [...matchesRules(), rule([], [{ kind: 'jump', target: 'cp-dispatch' }])] },
       { name: 'cp-fw-cali1', rules: [rule([], [{ kind: 'return' }], LONG_ID, { policy: 'long' })] },
       { name: 'cp-input', rules: NASTY_IDS.map((id, i) => rule([{ kind: 'mark', mask: 0xff, value: i, negate: false }], [{ kind: 'accept' }], id)) },
-      { name: 'cp-mangle-pre', rules: [rule([], [{ kind: 'setMark', mask: 0x10000, value: 0x10000 }])] },
+      { name: 'cp-mangle-pre', rules: [rule([], [{ kind: 'setMark', mask: 0x10000, value: 0x10000 }], 's:test:set-mark')] },
       { name: 'cp-nat-post', rules: [rule([{ kind: 'family', version: 4 }, { kind: 'sourceSet', set: 'cp4s-web', negate: false }], [{ kind: 'masquerade' }])] },
       { name: 'cp-pi-web', rules: [] },
       { name: 'cp-po-web', rules: [rule([{ kind: 'protocol', protocols: [17], negate: false }], [{ kind: 'accept' }])] },
