@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
-import { referenceEvaluator, RunEvaluator, runFlow, type EndpointToHostAction, type ResolvedFlow, type RunFlowResult, type Trace } from '../../src/eval/index.js';
+import { referenceEvaluator, runFlow, type EndpointToHostAction, type ResolvedFlow, type RunFlowResult, type Trace } from '../../src/eval/index.js';
 import { EndpointDirectory, resolveFlow } from '../../src/explain/index.js';
-import { buildProgram } from '../../src/ir/index.js';
 import { loadModel, type Endpoint } from '../../src/model/index.js';
 import { buildTierPlan } from '../../src/tiers/index.js';
+import { nodeEvaluators } from './run-helpers.js';
 import { clusterArb, clusterYaml, flowArb, flowFor, type ClusterShape, type FlowShape } from './run-generate.js';
 
 /**
@@ -19,6 +19,9 @@ import { clusterArb, clusterYaml, flowArb, flowFor, type ClusterShape, type Flow
 
 const SEED = Number(process.env.CALPOL_SEED ?? 20_261_123);
 const RUNS = Number(process.env.CALPOL_RUNS ?? 200);
+/** The IR as built, and the IR emitted as nft JSON and decoded back (the emitted ruleset). */
+const TARGETS = ['ir', 'nft'] as const;
+const TARGET_NAMES = { ir: 'the IR', nft: 'the decoded nft JSON' };
 /** CALPOL_RUN_SURVEY=1: run the whole campaign and print one example per class of disagreement. */
 const FLOWS = 60;
 const SURVEY = process.env.CALPOL_RUN_SURVEY !== undefined;
@@ -66,18 +69,7 @@ function campaignCase(shape: ClusterShape, flowShapes: FlowShape[], endpointToHo
   const errors = model.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`generator produced invalid input:\n${errors.map((e) => `${e.code}: ${e.message}`).join('\n')}\n${yaml}`);
   const plan = buildTierPlan(model.policySet, model.inventory);
-  const evaluators = new Map<string, RunEvaluator>();
-  let buildError: string | undefined;
-  const evaluatorFor = (node: string | undefined) => {
-    let evaluator = evaluators.get(node ?? '');
-    if (!evaluator) {
-      const built = buildProgram(plan, { endpointToHostAction: endpointToHost, ...(node === undefined ? {} : { node }) });
-      buildError ??= built.diagnostics.find((d) => d.severity === 'error')?.message;
-      evaluator = new RunEvaluator(built.program);
-      evaluators.set(node ?? '', evaluator);
-    }
-    return evaluator;
-  };
+  const evaluators = nodeEvaluators(plan, { endpointToHostAction: endpointToHost });
   const reference = referenceEvaluator(plan, { endpointToHostAction: endpointToHost });
   const directory = new EndpointDirectory(model.inventory);
   const ends = model.inventory.endpoints.map((e) => ({ name: e.kind === 'host' ? `hep:${e.name}` : `${e.namespace ?? ''}/${e.name}`, kind: e.kind, node: e.node }));
@@ -87,15 +79,20 @@ function campaignCase(shape: ClusterShape, flowShapes: FlowShape[], endpointToHo
     const resolved = resolveFlow({ ...flow, span: syntheticSpan('<campaign>'), fieldSpans: {} }, directory);
     if (!resolved.ok) continue;
     const expected = reference.evaluate(resolved.flow);
-    const ran = runFlow(evaluatorFor, resolved.flow);
-    // A program the compiler itself refuses (error diagnostics) is not held to the reference.
-    if (buildError !== undefined) return { compared, skipped: buildError };
-    compared++;
-    if (expected.verdict !== ran.verdict) {
+    for (const target of TARGETS) {
+      const ran = runFlow(evaluators[target], resolved.flow);
+      // A program the compiler itself refuses (error diagnostics) is not held to the reference.
+      if (evaluators.buildErrors.length > 0) return { compared, skipped: evaluators.buildErrors[0] as string };
+      if (expected.verdict === ran.verdict) continue;
       const via = `${flow.ingressHostEndpoint ? ` in by ${flow.ingressHostEndpoint}` : ''}${flow.egressHostEndpoint ? ` out by ${flow.egressHostEndpoint}` : ''}`;
       const what = `${flow.src} -> ${flow.dst}${via} ${flow.protocol}${flow.port !== undefined ? `/${flow.port} (sport ${flow.sport})` : ''}${flow.icmpType !== undefined ? ` type ${flow.icmpType} code ${flow.icmpCode}` : ''}`;
-      return { compared, differenceClass: classify(resolved.flow, expected, ran), difference: `${what}: reference ${expected.verdict}, run ${ran.verdict} (endpoint-to-host ${endpointToHost})\n${describeTraces(expected, ran)}\n--- cluster ---\n${yaml}` };
+      return {
+        compared,
+        differenceClass: `${target}: ${classify(resolved.flow, expected, ran)}`,
+        difference: `${what}: reference ${expected.verdict}, run over ${TARGET_NAMES[target]} ${ran.verdict} (endpoint-to-host ${endpointToHost})\n${describeTraces(expected, ran)}\n--- cluster ---\n${yaml}`,
+      };
     }
+    compared++;
   }
   return { compared };
 }

@@ -2,15 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
-import { referenceEvaluator, RunEvaluator, runFlow, type ReferenceEvaluator, type ResolvedFlow, type RunFlowResult, type Trace } from '../../src/eval/index.js';
+import { referenceEvaluator, runFlow, type ReferenceEvaluator, type ResolvedFlow, type RunFlowResult, type Trace } from '../../src/eval/index.js';
 import { EndpointDirectory, parseFlows, resolveFlow, type FlowSpec } from '../../src/explain/index.js';
-import { buildProgram } from '../../src/ir/index.js';
 import { loadModel, type Endpoint } from '../../src/model/index.js';
 import { buildTierPlan, type TierPlan } from '../../src/tiers/index.js';
+import { nodeEvaluators, type NodeEvaluators } from './run-helpers.js';
 
 /**
  * DESIGN.md: the reference evaluator (over the tier plan) and the evaluator of the
- * emitted ruleset (over the IR built from the same plan) must agree on every verdict.
+ * emitted ruleset (over the IR built from the same plan, and over that IR emitted as nft
+ * JSON and decoded back) must agree on every verdict.
  * Examples' own flows, then every endpoint pair (and external addresses) × a few probes.
  */
 
@@ -22,27 +23,13 @@ type Flow = Omit<FlowSpec, 'span' | 'fieldSpans'>;
 interface Subject {
   plan: TierPlan;
   reference: ReferenceEvaluator;
-  evaluatorFor: (node: string | undefined) => RunEvaluator;
-  buildErrors: string[];
+  evaluators: NodeEvaluators;
 }
 
 function subjectOf(files: { file: string; text: string }[]): Subject {
   const model = loadModel(files.map(({ file, text }) => ({ file, bytes: new TextEncoder().encode(text) })));
   const plan = buildTierPlan(model.policySet, model.inventory);
-  const evaluators = new Map<string, RunEvaluator>();
-  const buildErrors: string[] = [];
-  const evaluatorFor = (node: string | undefined) => {
-    const key = node ?? '';
-    let evaluator = evaluators.get(key);
-    if (!evaluator) {
-      const built = buildProgram(plan, node === undefined ? {} : { node });
-      for (const d of built.diagnostics) if (d.severity === 'error') buildErrors.push(`${d.code}: ${d.message}`);
-      evaluator = new RunEvaluator(built.program);
-      evaluators.set(key, evaluator);
-    }
-    return evaluator;
-  };
-  return { plan, reference: referenceEvaluator(plan), evaluatorFor, buildErrors };
+  return { plan, reference: referenceEvaluator(plan), evaluators: nodeEvaluators(plan) };
 }
 
 function describeReference(trace: Trace): string {
@@ -72,13 +59,15 @@ function disagreements(subject: Subject, flows: Flow[]): { compared: number; den
     if (!resolved.ok) continue;
     compared++;
     const reference = subject.reference.evaluate(resolved.flow);
-    const ran = runFlow(subject.evaluatorFor, resolved.flow);
-    if (ran.verdict === 'deny') denied++;
-    if (reference.verdict === ran.verdict && (flow.expect === undefined || flow.expect === reference.verdict)) continue;
-    differences.push(
-      `${describeFlow(flow, resolved.flow)}: reference ${reference.verdict}, run ${ran.verdict}${flow.expect ? `, expected ${flow.expect}` : ''}\n` +
-        `  reference:\n${describeReference(reference)}\n  run:\n${describeRun(ran)}`,
-    );
+    for (const target of ['ir', 'nft'] as const) {
+      const ran = runFlow(subject.evaluators[target], resolved.flow);
+      if (target === 'ir' && ran.verdict === 'deny') denied++;
+      if (reference.verdict === ran.verdict && (flow.expect === undefined || flow.expect === reference.verdict)) continue;
+      differences.push(
+        `${describeFlow(flow, resolved.flow)}: reference ${reference.verdict}, run over ${target === 'ir' ? 'the IR' : 'the decoded nft JSON'} ${ran.verdict}${flow.expect ? `, expected ${flow.expect}` : ''}\n` +
+          `  reference:\n${describeReference(reference)}\n  run:\n${describeRun(ran)}`,
+      );
+    }
   }
   return { compared, denied, differences };
 }
@@ -143,7 +132,8 @@ describe('run = reference on the examples', () => {
       const differences = [...own.differences, ...generated.differences];
       if (differences.length > 0) {
         const shown = differences.slice(0, 5).join('\n\n');
-        const notes = subject.buildErrors.length > 0 ? `\nbuild errors:\n  ${[...new Set(subject.buildErrors)].join('\n  ')}` : '';
+        const errors = subject.evaluators.buildErrors;
+        const notes = errors.length > 0 ? `\nbuild errors:\n  ${[...new Set(errors)].join('\n  ')}` : '';
         expect.fail(`${differences.length} of ${own.compared + generated.compared} flows disagree:\n\n${shown}${notes}`);
       }
       if (process.env.CALPOL_RUN_STATS) console.log(`${name}: ${own.compared} own + ${generated.compared} generated flows, ${own.denied + generated.denied} denied`);

@@ -1,5 +1,7 @@
-import type { Action, AddressSet, Chain, Hook, InterfaceMap, Match, Origin, Program, Rule } from '../../src/ir/index.js';
-import { parsePrefix, run, type Packet, type Prefix, type RunInput } from '../../src/eval/index.js';
+import { decodeNft, emitNft, originLookupFor } from '../../src/emit/nft/index.js';
+import { parsePrefix, run, RunEvaluator, type Packet, type Prefix, type RunInput } from '../../src/eval/index.js';
+import { buildProgram, type Action, type AddressSet, type BuildOptions, type Chain, type Hook, type InterfaceMap, type Match, type Origin, type Program, type Rule } from '../../src/ir/index.js';
+import type { TierPlan } from '../../src/tiers/index.js';
 
 /** Small builders for hand-written IR programs in the run evaluator's tests. */
 
@@ -65,4 +67,40 @@ export function matchHolds(match: Match | Match[], input: RunInput, sets: Addres
   const matches = Array.isArray(match) ? match : [match];
   const p = program({ hooks: [hook('filter', input.path, 0, 'c', 'drop')], chains: [chain('c', rule('m', matches, accept))], sets });
   return run(p, input).verdict === 'accept';
+}
+
+/** Evaluators of one plan's per-node programs: the IR itself, and the IR emitted as nft JSON and decoded back. */
+export interface NodeEvaluators {
+  ir: (node: string | undefined) => RunEvaluator;
+  nft: (node: string | undefined) => RunEvaluator;
+  /** Error diagnostics of the builds so far (a program the compiler refuses is not held to the reference). */
+  buildErrors: string[];
+}
+
+export function nodeEvaluators(plan: TierPlan, options: BuildOptions = {}): NodeEvaluators {
+  const programs = new Map<string, Program>();
+  const buildErrors: string[] = [];
+  const programFor = (node: string | undefined): Program => {
+    let built = programs.get(node ?? '');
+    if (!built) {
+      const result = buildProgram(plan, node === undefined ? options : { ...options, node });
+      for (const d of result.diagnostics) if (d.severity === 'error') buildErrors.push(`${d.code}: ${d.message}`);
+      built = result.program;
+      programs.set(node ?? '', built);
+    }
+    return built;
+  };
+  const cached = (make: (program: Program) => RunEvaluator) => {
+    const evaluators = new Map<string, RunEvaluator>();
+    return (node: string | undefined) => {
+      let evaluator = evaluators.get(node ?? '');
+      if (!evaluator) {
+        evaluator = make(programFor(node));
+        evaluators.set(node ?? '', evaluator);
+      }
+      return evaluator;
+    };
+  };
+  const decoded = (program: Program) => decodeNft(JSON.parse(JSON.stringify(emitNft(program))), originLookupFor(program));
+  return { ir: cached((program) => new RunEvaluator(program)), nft: cached((program) => new RunEvaluator(decoded(program))), buildErrors };
 }
