@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diag/index.js';
 import { IpSets } from '../../eval/index.js';
 import type { Policy, PolicyRule } from '../../model/index.js';
-import { comparePolicies, type Bitset, type Direction, type TieBreak } from '../../tiers/index.js';
+import { comparePolicies, type Direction, type TieBreak } from '../../tiers/index.js';
 import { finding, type LintContext, type SemanticRule } from '../rule.js';
 import { rulesDisjoint } from './match-space.js';
 import { rulesOverlap, type OverlapContext } from './overlap.js';
@@ -50,12 +50,13 @@ export const ambiguousOrder: SemanticRule<MessageId> = {
       hasEndpoints: context.hasEndpoints,
       endpointMask: endpointMask(context.plan),
     };
+    const selected = new SelectedEndpoints(context);
     const found: Diagnostic[] = [];
     for (const { tier, policies } of context.plan.tiers) {
       for (const group of orderGroups(policies.filter((policy) => !policy.staged))) {
         if (group.length < 2) continue;
         for (const [first, second] of candidatePairs(group)) {
-          const diagnostic = checkPair(context, overlap, tier.name, first, second);
+          const diagnostic = checkPair(selected, overlap, tier.name, first, second);
           if (diagnostic) found.push(diagnostic);
         }
       }
@@ -64,27 +65,74 @@ export const ambiguousOrder: SemanticRule<MessageId> = {
   },
 };
 
-/** Pairs (in plan order) that can share an endpoint by namespace: same namespace, or one global. */
+/**
+ * Pairs (in plan order) that can share an endpoint by namespace: two policies of the same
+ * namespace, or a global policy and any other. Bucketed, so that a group of thousands of
+ * namespaced policies does not cost a pass over every pair.
+ */
 function* candidatePairs(group: Policy[]): Generator<[Policy, Policy]> {
-  for (let i = 0; i < group.length; i++) {
-    const a = group[i]!;
-    for (let j = i + 1; j < group.length; j++) {
-      const b = group[j]!;
-      if (a.namespace !== undefined && b.namespace !== undefined && a.namespace !== b.namespace) continue;
-      yield [a, b];
-    }
+  const position = new Map(group.map((policy, index) => [policy, index]));
+  const inPlanOrder = (a: Policy, b: Policy): [Policy, Policy] => (position.get(a)! < position.get(b)! ? [a, b] : [b, a]);
+  const globals = group.filter((policy) => policy.namespace === undefined);
+  const byNamespace = new Map<string, Policy[]>();
+  for (const policy of group) {
+    if (policy.namespace === undefined) continue;
+    const bucket = byNamespace.get(policy.namespace);
+    if (bucket) bucket.push(policy);
+    else byNamespace.set(policy.namespace, [policy]);
+  }
+  for (const bucket of [globals, ...byNamespace.values()]) {
+    for (let i = 0; i < bucket.length; i++) for (let j = i + 1; j < bucket.length; j++) yield [bucket[i]!, bucket[j]!];
+  }
+  for (const global of globals) {
+    for (const policy of group) if (policy.namespace !== undefined) yield inPlanOrder(global, policy);
   }
 }
 
-function shareEndpoint(context: LintContext, mask: Bitset, a: Policy, b: Policy): boolean {
-  if (chainClass(a) !== chainClass(b)) return false;
-  if (!context.hasEndpoints) return selectorImplies(a.selector, b.selector) || selectorImplies(b.selector, a.selector);
-  const members = context.plan.membership;
-  return !members.members(a.selector).and(members.members(b.selector)).and(mask).isEmpty();
+/**
+ * Which endpoints a policy selects, as a sorted index list (cached per selector): checking
+ * whether two policies share one then costs the smaller list, not a pass over all endpoints.
+ */
+class SelectedEndpoints {
+  private readonly lists = new Map<string, number[]>();
+
+  constructor(private readonly context: LintContext) {}
+
+  private list(policy: Policy): number[] {
+    let list = this.lists.get(policy.selector.id);
+    if (!list) {
+      const endpointCount = this.context.plan.inventory.endpoints.length;
+      list = [];
+      for (const index of this.context.plan.membership.members(policy.selector).members()) {
+        if (index >= endpointCount) break;
+        list.push(index);
+      }
+      this.lists.set(policy.selector.id, list);
+    }
+    return list;
+  }
+
+  shared(a: Policy, b: Policy): boolean {
+    if (chainClass(a) !== chainClass(b)) return false;
+    if (!this.context.hasEndpoints) return selectorImplies(a.selector, b.selector) || selectorImplies(b.selector, a.selector);
+    const [small, large] = [a, b].sort((x, y) => this.list(x).length - this.list(y).length) as [Policy, Policy];
+    const largeMembers = this.context.plan.membership.members(large.selector);
+    return this.list(small).some((index) => largeMembers.has(index));
+  }
 }
 
-const terminalActions = (policy: Policy, direction: Direction) =>
-  new Set(rulesOf(policy, direction).filter((r) => isTerminal(r.action) && canMatch(r)).map((r) => r.action));
+const actionCache = new WeakMap<PolicyRule[], ReadonlySet<string>>();
+
+/** The actions a policy's rules can decide with, for one direction (cached per rule list). */
+function terminalActions(policy: Policy, direction: Direction): ReadonlySet<string> {
+  const rules = rulesOf(policy, direction);
+  let actions = actionCache.get(rules);
+  if (!actions) {
+    actions = new Set(rules.filter((r) => isTerminal(r.action) && canMatch(r)).map((r) => r.action));
+    actionCache.set(rules, actions);
+  }
+  return actions;
+}
 
 function mayConflict(a: Policy, b: Policy, direction: Direction): boolean {
   if (!a.appliesTo[direction] || !b.appliesTo[direction]) return false;
@@ -114,9 +162,15 @@ function conflictingRules(a: Policy, b: Policy, direction: Direction, overlap: O
   return undefined;
 }
 
-function checkPair(context: LintContext, overlap: OverlapContext, tier: string, first: Policy, second: Policy): Diagnostic | undefined {
+function checkPair(
+  selected: SelectedEndpoints,
+  overlap: OverlapContext,
+  tier: string,
+  first: Policy,
+  second: Policy,
+): Diagnostic | undefined {
   const directions = DIRECTIONS.filter((direction) => mayConflict(first, second, direction));
-  if (directions.length === 0 || !shareEndpoint(context, overlap.endpointMask, first, second)) return undefined;
+  if (directions.length === 0 || !selected.shared(first, second)) return undefined;
   for (const direction of directions) {
     const conflict = conflictingRules(second, first, direction, overlap);
     if (conflict) return report(tier, direction, [second, first], conflict);

@@ -89,19 +89,17 @@ class Deciders {
   }
 
   /** The one decider covering `policy`, 'several' when only their union does, else undefined. */
-  cover(policy: Policy, direction: Direction, selected: Bitset | undefined): Policy | 'several' | undefined {
+  cover(policy: Policy, direction: Direction, selected: number[] | undefined): Policy | 'several' | undefined {
     const key = `${direction}|${chainClass(policy)}`;
     if (!selected) return this.coverBySelector(policy, key);
-    const flags = policy.applyOnForward ? ['true'] : ['true', 'false'];
-    let left = selected;
-    for (const flag of flags) {
-      const union = this.unions.get(`${key}|${flag}`);
-      if (union) left = left.andNot(union);
-    }
-    if (!left.isEmpty()) return undefined;
-    const single = (this.byClass.get(key) ?? []).find(
-      (q) => sharesChains(q, policy) && selected.andNot(this.plan.membership.members(q.selector)).isEmpty(),
-    );
+    const unions = (policy.applyOnForward ? ['true'] : ['true', 'false'])
+      .map((flag) => this.unions.get(`${key}|${flag}`))
+      .filter((union) => union !== undefined);
+    if (!selected.every((index) => unions.some((union) => union.has(index)))) return undefined;
+    const single = (this.byClass.get(key) ?? []).find((q) => {
+      const members = this.plan.membership.members(q.selector);
+      return sharesChains(q, policy) && selected.every((index) => members.has(index));
+    });
     return single ?? 'several';
   }
 
@@ -160,9 +158,20 @@ class UnreachableScan {
     return found;
   }
 
+  /** Indices of the endpoints a policy selects (the membership index lists network sets after them). */
+  private selectedEndpoints(policy: Policy): number[] {
+    const endpointCount = this.context.plan.inventory.endpoints.length;
+    const selected: number[] = [];
+    for (const index of this.context.plan.membership.members(policy.selector).members()) {
+      if (index >= endpointCount) break;
+      selected.push(index);
+    }
+    return selected;
+  }
+
   private checkPolicy(policy: Policy, sameTier: Deciders): Diagnostic | undefined {
-    const selected = this.mask ? this.context.plan.membership.members(policy.selector).and(this.mask) : undefined;
-    if (selected?.isEmpty()) return undefined;
+    const selected = this.mask ? this.selectedEndpoints(policy) : undefined;
+    if (selected?.length === 0) return undefined;
     let first: { direction: Direction; blocker: Policy | 'several' } | undefined;
     for (const direction of DIRECTIONS) {
       if (!policy.appliesTo[direction]) continue;
