@@ -50,6 +50,12 @@ function result(run: SpawnSyncReturns<string>): NftRun {
   return { status: run.status, stdout: run.stdout ?? '', stderr: run.stderr ?? run.error?.message ?? '' };
 }
 
+/** Namespaces this process created and has not deleted yet (deleted on exit if a test is cut short). */
+const live = new Set<string>();
+process.on('exit', () => {
+  for (const name of live) spawnSync('ip', ['netns', 'del', name]);
+});
+
 /**
  * Runs `body` with a fresh network namespace of its own (`calpol-nfttest-<pid>-<random>`)
  * and deletes exactly that namespace afterwards, also when the body throws.
@@ -58,6 +64,7 @@ export function withNamespace<T>(body: (namespace: Namespace) => T): T {
   const name = `calpol-nfttest-${process.pid}-${randomBytes(4).toString('hex')}`;
   const created = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`ip netns add ${name} failed: ${created.stderr}`);
+  live.add(name);
   const directory = mkdtempSync(join(tmpdir(), 'calpol-nft-'));
   try {
     let files = 0;
@@ -76,5 +83,6 @@ export function withNamespace<T>(body: (namespace: Namespace) => T): T {
   } finally {
     rmSync(directory, { recursive: true, force: true });
     spawnSync('ip', ['netns', 'del', name]);
+    live.delete(name);
   }
 }
