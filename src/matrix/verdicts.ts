@@ -103,7 +103,7 @@ export function probeFlow(probe: Probe, source: MatrixEndpoint, destination: Mat
   return flow;
 }
 
-/** Per endpoint: its chains' plans and classes (by hop slot, built on first use) and address numbers. */
+/** Per endpoint: its chains' classes (by hop slot, built on first use) and the numbers of its addresses. */
 interface EndpointState {
   entry: MatrixEndpoint;
   classes: (ChainClass | undefined)[];
