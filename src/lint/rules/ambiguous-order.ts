@@ -149,7 +149,9 @@ function decidesWith(rules: readonly PolicyRule[], rule: PolicyRule): boolean {
     .every((earlier) => !isTerminal(earlier.action) || earlier.action === rule.action || rulesDisjoint(earlier, rule));
 }
 
-function conflictingRules(a: Policy, b: Policy, direction: Direction, overlap: OverlapContext): [PolicyRule, PolicyRule] | undefined {
+type RulePair = [PolicyRule, PolicyRule];
+
+function conflictingRules(a: Policy, b: Policy, direction: Direction, overlap: OverlapContext): RulePair | undefined {
   const aRules = rulesOf(a, direction);
   const bRules = rulesOf(b, direction);
   for (const x of aRules) {
@@ -183,7 +185,7 @@ function report(
   tier: string,
   direction: Direction,
   [later, earlier]: [Policy, Policy],
-  [rule, otherRule]: [PolicyRule, PolicyRule],
+  [rule, otherRule]: RulePair,
 ): Diagnostic {
   const firstUnder = (tieBreak: TieBreak) => describePolicy(comparePolicies(tieBreak)(later, earlier) < 0 ? later : earlier);
   return finding(ambiguousOrder, 'ambiguousOrder', later.span, {

@@ -1,5 +1,12 @@
 import type { Diagnostic } from '../../diag/index.js';
-import { parsePrefix, protocolNumber, referenceEvaluator, type ReferenceEvaluator, type ResolvedFlow, type Step } from '../../eval/index.js';
+import {
+  parsePrefix,
+  protocolNumber,
+  referenceEvaluator,
+  type ReferenceEvaluator,
+  type ResolvedFlow,
+  type Step,
+} from '../../eval/index.js';
 import type { Endpoint, Policy, PolicyRule } from '../../model/index.js';
 import type { TierPlan } from '../../tiers/index.js';
 import { finding, type LintContext, type SemanticRule } from '../rule.js';
@@ -67,18 +74,12 @@ function withEndpoints(context: LintContext): Diagnostic[] {
   const { plan } = context;
   const egressPolicies = enforcedEgressPolicies(plan);
   const selecting = policiesPerEndpoint(plan, egressPolicies);
-  const dnsPods = plan.inventory.endpoints.filter((e) => e.kind === 'workload' && e.labels['k8s-app'] === 'kube-dns').slice(0, MAX_DNS_PODS);
-  const evaluator = referenceEvaluator(plan);
-  const cache = new Map<string, Denial | undefined>();
+  const probe = new DnsProbe(plan);
   const groups = new Map<string, Group>();
   plan.inventory.endpoints.forEach((endpoint, index) => {
-    const policies = selecting[index];
-    if (!policies || endpoint.kind !== 'workload') return;
-    const family = endpoint.addresses.some((a) => parsePrefix(a)?.version === 4) ? 4 : 6;
-    const targets = dnsPods.filter((pod) => pod.key !== endpoint.key);
-    const key = signature(plan, endpoint, policies.map((i) => egressPolicies[i]!), family, targets);
-    let denial = cache.get(key);
-    if (!cache.has(key)) cache.set(key, (denial = dnsDenial(evaluator, endpoint, family, targets, policies.map((i) => egressPolicies[i]!))));
+    const positions = selecting[index];
+    if (!positions || endpoint.kind !== 'workload') return;
+    const denial = probe.denial(endpoint, positions.map((position) => egressPolicies[position]!));
     if (!denial) return;
     const groupKey = `${denial.policy.key}|${denial.messageId}`;
     const group = groups.get(groupKey) ?? { denial, endpoints: [] };
@@ -110,30 +111,58 @@ function policiesPerEndpoint(plan: TierPlan, policies: Policy[]): (number[] | un
 const sourceSensitive = (rules: readonly PolicyRule[]) =>
   rules.some((r) => r.source.nets.length + r.source.notNets.length > 0 || r.source.selector || r.source.notSelector);
 
-/**
- * Endpoints with the same egress policies, profiles, family and DNS targets get the same
- * verdict, unless a rule looks at the source address: then the endpoint is its own key.
- */
-function signature(plan: TierPlan, endpoint: Endpoint, policies: Policy[], family: 4 | 6, targets: Endpoint[]): string {
-  const profiles = endpoint.profiles.map((name) => plan.profiles.get(name));
-  const sensitive = policies.some((p) => sourceSensitive(p.egress)) || profiles.some((p) => p && sourceSensitive(p.egress));
-  if (sensitive) return `endpoint|${endpoint.key}`;
-  return [family, policies.map((p) => p.key).join(','), endpoint.profiles.join(','), targets.map((t) => t.key).join(',')].join('|');
-}
+const addressOf = (endpoint: Endpoint, family: 4 | 6) => endpoint.addresses.find((a) => parsePrefix(a)?.version === family);
 
-function dnsDenial(evaluator: ReferenceEvaluator, source: Endpoint, family: 4 | 6, targets: Endpoint[], policies: Policy[]): Denial | undefined {
-  const sourceAddress = source.addresses.find((a) => parsePrefix(a)?.version === family);
-  if (!sourceAddress) return undefined;
-  const destinations = targets.length > 0 ? targets.map((pod) => ({ pod, address: pod.addresses.find((a) => parsePrefix(a)?.version === family) })) : [{ pod: undefined, address: DNS_OUTSIDE[family] }];
-  for (const { pod, address } of destinations) {
-    if (!address) continue;
-    const flow = dnsFlow(source, sourceAddress, pod, address);
-    const stage = evaluator.evaluate(flow).stages.find((s) => s.endpoint?.key === source.key && s.direction === 'egress');
-    if (stage?.outcome !== 'deny') continue;
-    const target = pod ? `kube-dns pod ${describeEndpoint(pod)}` : `${address} (outside the cluster)`;
-    return blame(stage.steps[stage.decidedBy ?? stage.steps.length - 1], policies, target);
+/** Runs the DNS flows through the reference evaluator, once per verdict signature. */
+class DnsProbe {
+  private readonly evaluator: ReferenceEvaluator;
+  private readonly dnsPods: Endpoint[];
+  private readonly cache = new Map<string, Denial | undefined>();
+
+  constructor(private readonly plan: TierPlan) {
+    this.evaluator = referenceEvaluator(plan);
+    const isDns = (e: Endpoint) => e.kind === 'workload' && e.labels['k8s-app'] === 'kube-dns';
+    this.dnsPods = plan.inventory.endpoints.filter(isDns).slice(0, MAX_DNS_PODS);
   }
-  return undefined;
+
+  /** Why DNS from `source` is denied, if it is; `policies` are the egress policies selecting it. */
+  denial(source: Endpoint, policies: Policy[]): Denial | undefined {
+    const family = addressOf(source, 4) ? 4 : 6;
+    const targets = this.dnsPods.filter((pod) => pod.key !== source.key);
+    const key = this.signature(source, policies, family, targets);
+    if (!this.cache.has(key)) this.cache.set(key, this.evaluate(source, family, targets, policies));
+    return this.cache.get(key);
+  }
+
+  /**
+   * Endpoints with the same egress policies, profiles, family and DNS targets get the same
+   * verdict, unless a rule looks at the source address: then the endpoint is its own key.
+   */
+  private signature(endpoint: Endpoint, policies: Policy[], family: 4 | 6, targets: Endpoint[]): string {
+    const profiles = endpoint.profiles.map((name) => this.plan.profiles.get(name));
+    const sensitive = policies.some((p) => sourceSensitive(p.egress)) || profiles.some((p) => p && sourceSensitive(p.egress));
+    if (sensitive) return `endpoint|${endpoint.key}`;
+    const keys = (items: { key: string }[]) => items.map((item) => item.key).join(',');
+    return [family, keys(policies), endpoint.profiles.join(','), keys(targets)].join('|');
+  }
+
+  private evaluate(source: Endpoint, family: 4 | 6, targets: Endpoint[], policies: Policy[]): Denial | undefined {
+    const sourceAddress = addressOf(source, family);
+    if (!sourceAddress) return undefined;
+    const destinations =
+      targets.length > 0
+        ? targets.map((pod) => ({ pod, address: addressOf(pod, family) }))
+        : [{ pod: undefined, address: DNS_OUTSIDE[family] }];
+    for (const { pod, address } of destinations) {
+      if (!address) continue;
+      const trace = this.evaluator.evaluate(dnsFlow(source, sourceAddress, pod, address));
+      const stage = trace.stages.find((s) => s.endpoint?.key === source.key && s.direction === 'egress');
+      if (stage?.outcome !== 'deny') continue;
+      const target = pod ? `kube-dns pod ${describeEndpoint(pod)}` : `${address} (outside the cluster)`;
+      return blame(stage.steps[stage.decidedBy ?? stage.steps.length - 1], policies, target);
+    }
+    return undefined;
+  }
 }
 
 function dnsFlow(source: Endpoint, sourceAddress: string, pod: Endpoint | undefined, destinationAddress: string): ResolvedFlow {

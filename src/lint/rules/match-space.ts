@@ -196,7 +196,9 @@ export function ruleCovers(earlier: PolicyRule, later: PolicyRule): boolean {
 /* ---------------------------------------------------------------- disjoint */
 
 function protocolsDisjoint(a: PolicyRule, b: PolicyRule): boolean {
-  if (a.protocol !== undefined && b.protocol !== undefined && protocolNumber(a.protocol) !== protocolNumber(b.protocol)) return true;
+  if (a.protocol !== undefined && b.protocol !== undefined) {
+    if (protocolNumber(a.protocol) !== protocolNumber(b.protocol)) return true;
+  }
   const excludes = (x: PolicyRule, y: PolicyRule) =>
     x.protocol !== undefined && y.notProtocol !== undefined && protocolNumber(x.protocol) === protocolNumber(y.notProtocol);
   return excludes(a, b) || excludes(b, a);
@@ -204,7 +206,8 @@ function protocolsDisjoint(a: PolicyRule, b: PolicyRule): boolean {
 
 function icmpsDisjoint(a: PolicyRule, b: PolicyRule): boolean {
   if (a.icmp && b.icmp && icmpDisjoint(a.icmp, b.icmp)) return true;
-  const excludes = (x: PolicyRule, y: PolicyRule) => x.icmp !== undefined && y.notIcmp !== undefined && icmpSubset(x.icmp, y.notIcmp);
+  const excludes = (x: PolicyRule, y: PolicyRule) =>
+    x.icmp !== undefined && y.notIcmp !== undefined && icmpSubset(x.icmp, y.notIcmp);
   return excludes(a, b) || excludes(b, a);
 }
 

@@ -170,7 +170,8 @@ const host = (family: Family, value: bigint): Prefix => ({ version: family, valu
 function firstUncovered(region: Prefix, holes: Prefix[]): bigint | undefined {
   let candidate = region.value;
   const end = lastAddress(region);
-  const sorted = holes.filter((h) => h.version === region.version).sort((x, y) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+  const byStart = (x: Prefix, y: Prefix) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0);
+  const sorted = holes.filter((h) => h.version === region.version).sort(byStart);
   for (const hole of sorted) {
     if (hole.value > candidate) break;
     const holeEnd = lastAddress(hole);
@@ -248,8 +249,8 @@ function selectedAddresses(positives: Selector[], family: Family, context: Overl
   const endpointCount = plan.inventory.endpoints.length;
   const out: Prefix[] = [];
   for (const index of selected.members()) {
-    const nets =
-      index < endpointCount ? plan.inventory.endpoints[index]!.addresses : plan.policySet.networkSets[index - endpointCount]!.nets;
+    const item = index < endpointCount ? plan.inventory.endpoints[index]! : undefined;
+    const nets = item ? item.addresses : plan.policySet.networkSets[index - endpointCount]!.nets;
     for (const prefix of parseNets(nets)) if (prefix.version === family) out.push(host(family, prefix.value));
     if (out.length >= WITNESS_CANDIDATES) break;
   }

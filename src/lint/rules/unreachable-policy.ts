@@ -61,8 +61,9 @@ const sharesChains = (blocker: Policy, policy: Policy) =>
 
 /**
  * Deciders seen so far, per direction and chain class; with endpoints also the union of
- * the endpoints they select (per applyOnForward flag), so checking a policy is one bitset
- * operation; without endpoints, indexed by one conjunct of their selector.
+ * the endpoints they select (per applyOnForward flag), so checking a policy costs one
+ * lookup per endpoint it selects; without endpoints, indexed by one conjunct of their
+ * selector, so only deciders that can imply the policy's selector are compared.
  */
 class Deciders {
   private readonly byClass = new Map<string, Policy[]>();
