@@ -55,7 +55,6 @@ export class PreparedMap {
   lookup(interfaceName: string): { verdict: 'jump' | 'goto'; target: PreparedChain } | undefined {
     const hit = this.exact.get(interfaceName);
     if (hit) return hit;
-    if (interfaceName === '') return undefined;
     return this.wildcards.find((entry) => interfaceName.startsWith(entry.prefix));
   }
 }
