@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { AddressSet, Chain, Hook, InterfaceMap, Origin, Program, SetType } from '../../ir/index.js';
 import { isHookName, tableKindOf } from './base-chains.js';
 import { expectArray, expectInteger, expectKeys, expectString, NftDecodeError, onlyEntry, type Json, type JsonObject } from './decode-errors.js';
@@ -81,10 +82,15 @@ function setTypeOf(type: Json, path: string): SetType {
 }
 
 function elementText(element: Json, path: string, named: boolean, version: 4 | 6): string {
+  const checked = (text: string, at: string) => {
+    if (text.includes('/') || !(version === 4 ? isIPv4(text) : isIPv6(text))) throw new NftDecodeError(at, `not an IPv${version} address`);
+    return text;
+  };
   const address = (expr: Json, at: string) => {
-    if (typeof expr === 'string') return expr;
+    if (typeof expr === 'string') return checked(expr, at);
     const prefix = expectKeys(expectKeys(expr, at, ['prefix']).prefix, `${at}.prefix`, ['addr', 'len']);
-    return `${expectString(prefix.addr, `${at}.prefix.addr`)}/${expectInteger(prefix.len, `${at}.prefix.len`, 0, version === 4 ? 32 : 128)}`;
+    const addr = checked(expectString(prefix.addr, `${at}.prefix.addr`), `${at}.prefix.addr`);
+    return `${addr}/${expectInteger(prefix.len, `${at}.prefix.len`, 0, version === 4 ? 32 : 128)}`;
   };
   if (!named) return address(element, path);
   const parts = expectArray(expectKeys(element, path, ['concat']).concat, `${path}.concat`);

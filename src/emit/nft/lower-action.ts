@@ -1,9 +1,8 @@
 import type { Action, Rule } from '../../ir/index.js';
 import type { NftStatement } from './json-types.js';
 import { lowerMatch, meta, requiresPortProtocol, u32, type SetLookup } from './lower-match.js';
+import { checkRule } from './rule-checks.js';
 import { assertIrName, logPrefixText } from './text-safety.js';
-
-const NON_TERMINAL = new Set<Action['kind']>(['setMark', 'log', 'notrack']);
 
 /**
  * `meta mark set (meta mark & ~mask) | value`: nft compiles it to one bitwise
@@ -41,22 +40,13 @@ export function lowerAction(action: Action): NftStatement {
   }
 }
 
-/** nft rejects a statement after a verdict, and a rule without statements is silently not created. */
-function checkActions(actions: readonly Action[], where: string): void {
-  actions.forEach((action, index) => {
-    if (!NON_TERMINAL.has(action.kind) && index !== actions.length - 1) {
-      throw new Error(`bug: ${where}: verdict ${action.kind} is not the last action`);
-    }
-  });
-}
-
 /**
  * A rule's statements: its matches in IR order, with one l4proto dependency before the
  * first port match when the rule does not require a port protocol itself (lower-match.ts),
  * then its actions.
  */
 export function lowerRuleStatements(rule: Rule, sets: SetLookup, where: string): NftStatement[] {
-  checkActions(rule.actions, where);
+  checkRule(rule, sets, where);
   let portGuarded = requiresPortProtocol(rule.matches);
   const statements: NftStatement[] = [];
   for (const m of rule.matches) {
@@ -65,6 +55,7 @@ export function lowerRuleStatements(rule: Rule, sets: SetLookup, where: string):
     statements.push(...lowered);
   }
   statements.push(...rule.actions.map(lowerAction));
+  // A rule without statements is silently not created by nft.
   if (statements.length === 0) throw new Error(`bug: ${where}: a rule with neither matches nor actions cannot be written to nft`);
   return statements;
 }

@@ -75,6 +75,7 @@ describe('decodeNft', () => {
     ['a jump to an unknown chain', doc(rule([{ jump: { target: 'nope' } }])), 'nftables[2].add.rule.expr[0].jump.target'],
     ['a vmap on an unknown map', doc(rule([{ vmap: { key: { meta: { key: 'iifname' } }, data: '@nope' } }])), 'nftables[2].add.rule.expr[0].vmap'],
     ['a base chain without prio', { nftables: [{ add: { table } }, { add: { chain: { ...chain, type: 'filter', hook: 'input', policy: 'accept' } } }] }, 'nftables[1].add.chain'],
+    ['a set element of the other family', doc({ add: { set: { family: 'inet', table: 'calpol', name: 's', type: 'ipv4_addr', flags: ['interval'], elem: ['::1'] } } }), 'nftables[2].add.set.elem[0]'],
     ['a set of another type', doc({ add: { set: { family: 'inet', table: 'calpol', name: 's', type: 'ether_addr' } } }), 'nftables[2].add.set.type'],
     ['a map to a later chain', { nftables: [{ add: { table } }, { add: { map: { family: 'inet', table: 'calpol', name: 'm', type: 'ifname', map: 'verdict', elem: [['x', { goto: { target: 'c' } }]] } } }] }, 'nftables[1].add.map.elem[0][1]'],
   ];

@@ -212,6 +212,9 @@ describe('emitNft: IR the backend refuses (bugs upstream)', () => {
     ['jump to a base chain', () => withRule({ matches: [], actions: [{ kind: 'jump', target: 'cp-forward' }], origin: { id: 'x' } }), /not a regular chain/],
     ['unknown set', () => withRule({ matches: [{ kind: 'sourceSet', set: 'nope', negate: false }], actions: [], origin: { id: 'x' } }), /does not define/],
     ['raw at a non-standard priority', () => ({ ...base, hooks: base.hooks.map((h) => (h.table === 'raw' ? { ...h, priority: -200 } : h)) }), /needs -300/],
+    ['IPv4 and IPv6 in one rule', () => withRule({ matches: [{ kind: 'sourceNet', version: 4, nets: ['10.0.0.1'], negate: false }, { kind: 'destinationSet', set: 'cp6s-web', negate: true }], actions: [], origin: { id: 'x' } }), /both IPv4 and IPv6/],
+    ['icmp and icmpv6 in one rule', () => withRule({ matches: [{ kind: 'icmp', version: 4, type: 8, negate: false }, { kind: 'icmp', version: 6, type: 128, negate: true }], actions: [], origin: { id: 'x' } }), /both IPv4 and IPv6/],
+    ['a protocol list next to ICMP', () => withRule({ matches: [{ kind: 'protocol', protocols: [1, 6], negate: false }, { kind: 'icmp', version: 4, type: 8, negate: false }], actions: [], origin: { id: 'x' } }), /other than 1 next to an ICMP match/],
     ['a chain on two hooks', () => ({ ...base, hooks: [...base.hooks, { table: 'filter', hook: 'output', priority: 0, chain: 'cp-forward', policy: 'accept' }] }), /two hooks/],
   ];
   it.each(cases)('%s', (_name, make, message) => {
