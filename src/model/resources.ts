@@ -29,6 +29,26 @@ export interface ResourceBase<Kind extends string, Spec> {
   /** The whole document (or List item). */
   span: Span;
   spans: Readonly<Record<string, Span>>;
+  /**
+   * For string values whose inside diagnostics point into (selectors), where each run of the
+   * value's characters sits in the file, keyed by JSON pointer like `spans`. Absent when the
+   * mapping is not exact (escapes the loader could not follow); then use the value's span.
+   */
+  textMaps?: Readonly<Record<string, readonly TextSegment[]>>;
+}
+
+/**
+ * A run of a string value's characters that are contiguous in the file: value characters
+ * `[index, index + length)` are file characters `[offset, offset + length)`, starting at
+ * `line`:`column`. Runs are sorted by index; characters between runs (a folded line break,
+ * an escape sequence) belong to no run.
+ */
+export interface TextSegment {
+  index: number;
+  length: number;
+  offset: number;
+  line: number;
+  column: number;
 }
 
 export type PortValue = number | string; // 80, "80", "8000:8080", "http"
@@ -186,6 +206,8 @@ export interface IPPoolSpec {
   assignmentMode?: 'Automatic' | 'Manual';
   ipip?: { enabled?: boolean; mode?: string };
   nat_outgoing?: boolean;
+  /** The v1-era JSON name of nat_outgoing (`nat-outgoing`), as old manifests spell it. */
+  'nat-outgoing'?: boolean;
 }
 export type IPPoolResource = ResourceBase<'IPPool', IPPoolSpec>;
 

@@ -1,0 +1,168 @@
+import { didYouMean, report, type Diagnostic } from '../../diag/index.js';
+import type { ObjectMeta, Resource } from '../resources.js';
+import { invalidType, missingField, unknownKind, yamlSyntax } from '../rules/index.js';
+import {
+  decodeObject,
+  describeNode,
+  isNull,
+  KIND_SCHEMAS,
+  lazySpans,
+  lineStarts,
+  LIST_DOCUMENT,
+  mapGet,
+  newPositions,
+  nodeSpan,
+  recordSpan,
+  type DecodeContext,
+  type MapNode,
+  type YNode,
+} from '../schema/index.js';
+import { decodeSource } from './decode.js';
+import { apiVersionsOf, isKnownApiVersion, isListKind, KNOWN_KIND_NAMES, routeKind } from './kinds.js';
+import { parseYamlFile } from './yaml.js';
+
+/** One input file as the CLI read it. */
+export interface LoadSource {
+  file: string;
+  bytes: Uint8Array;
+}
+
+export interface LoadResult {
+  resources: Resource[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Bytes → typed resources with positions. Every problem is a diagnostic; a document that
+ * cannot be read at all contributes none. A resource whose decoding reported errors is still
+ * returned (so validation can say more about it) but its typed shape only holds for the
+ * fields that decoded: callers must not compile anything from input with errors.
+ */
+export function loadResources(sources: readonly LoadSource[]): LoadResult {
+  const result: LoadResult = { resources: [], diagnostics: [] };
+  const pointers: DecodeContext['pointers'] = new Map();
+  for (const source of sources) {
+    const decoded = decodeSource(source.file, source.bytes);
+    if (!decoded.ok) {
+      result.diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    loadText(source.file, decoded.text, result, pointers);
+  }
+  return result;
+}
+
+/** Parses and decodes one file's text, appending to `result`. */
+export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): void {
+  const parsed = parseYamlFile(file, text, result.diagnostics);
+  const ctx: FileContext = { file, text, lines: parsed.lines, diagnostics: result.diagnostics, pointers, starts: lineStarts(text) };
+  for (const root of parsed.documents) {
+    if (isNull(root)) continue; // an empty document
+    if (root.kind !== 'map') {
+      result.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, root), { actual: describeNode(root) }));
+      continue;
+    }
+    loadDocument(root, ctx, result.resources);
+  }
+}
+
+/** Decoding context plus the file's line starts, which each resource's lazy spans keep. */
+interface FileContext extends DecodeContext {
+  starts: Int32Array;
+}
+
+/** The string value of `key` in a mapping, reporting it when absent or not a string. */
+function typeField(map: MapNode, key: 'apiVersion' | 'kind', ctx: DecodeContext): { value: string; node: YNode } | undefined {
+  const node = mapGet(map, key);
+  if (node === undefined || isNull(node)) {
+    ctx.diagnostics.push(report(missingField, 'missing', nodeSpan(ctx, map), { field: key }));
+    return undefined;
+  }
+  if (node.kind !== 'scalar' || typeof node.value !== 'string') {
+    ctx.diagnostics.push(report(invalidType, 'expected', nodeSpan(ctx, node), { expected: 'a string', actual: describeNode(node) }));
+    return undefined;
+  }
+  return { value: node.value, node };
+}
+
+/** One document or List item: a List is unpacked, a known kind decoded, anything else reported. */
+function loadDocument(map: MapNode, ctx: FileContext, out: Resource[]): void {
+  const apiVersion = typeField(map, 'apiVersion', ctx);
+  const kind = typeField(map, 'kind', ctx);
+  if (!apiVersion || !kind) return;
+  if (isListKind(kind.value) && mapGet(map, 'items') !== undefined) {
+    loadList(map, ctx, out);
+    return;
+  }
+  const route = routeKind(apiVersion.value, kind.value);
+  if (!route) {
+    reportUnknownKind(apiVersion.value, kind, ctx);
+    return;
+  }
+  if (route.readAs) {
+    ctx.diagnostics.push(
+      report(unknownKind, 'deprecatedApiVersion', nodeSpan(ctx, apiVersion.node), {
+        apiVersion: apiVersion.value,
+        kind: kind.value,
+        replacement: route.readAs,
+      }),
+    );
+  }
+  out.push(decodeResource(map, route.kind, apiVersion.value, ctx));
+}
+
+function reportUnknownKind(apiVersion: string, kind: { value: string; node: YNode }, ctx: DecodeContext): void {
+  const span = nodeSpan(ctx, kind.node);
+  const expected = apiVersionsOf(kind.value);
+  if (expected.length > 0) {
+    ctx.diagnostics.push(report(unknownKind, 'unknownApiVersion', span, { apiVersion, kind: kind.value, expected: expected.join(' or ') }));
+    return;
+  }
+  // Only suggest a kind inside a group calpol reads: a Deployment is not a misspelt Pod.
+  const suggestion = isKnownApiVersion(apiVersion) ? didYouMean(kind.value, KNOWN_KIND_NAMES) : undefined;
+  ctx.diagnostics.push(
+    suggestion
+      ? report(unknownKind, 'unknownKindWithSuggestion', span, { kind: kind.value, apiVersion, suggestion })
+      : report(unknownKind, 'unknownKind', span, { kind: kind.value, apiVersion }),
+  );
+}
+
+/** `kind: List` / `*List`: each item is a resource of its own (items inherit nothing from the list). */
+function loadList(map: MapNode, ctx: FileContext, out: Resource[]): void {
+  decodeObject(map, LIST_DOCUMENT, '', ctx, newPositions());
+  const items = mapGet(map, 'items');
+  if (items === undefined || isNull(items)) return;
+  if (items.kind !== 'seq') {
+    ctx.diagnostics.push(report(invalidType, 'expected', nodeSpan(ctx, items), { expected: 'a list', actual: describeNode(items) }));
+    return;
+  }
+  for (const item of items.items) {
+    if (isNull(item)) continue;
+    if (item.kind !== 'map') {
+      ctx.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, item), { actual: describeNode(item) }));
+      continue;
+    }
+    loadDocument(item, ctx, out);
+  }
+}
+
+function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string, ctx: FileContext): Resource {
+  const schema = KIND_SCHEMAS[kind];
+  const positions = newPositions();
+  recordSpan(ctx, positions, '', map);
+  const body = decodeObject(map, schema.document, '', ctx, positions);
+  const metadata = (body.metadata as Partial<ObjectMeta> | undefined) ?? {};
+  const resource = {
+    apiVersion,
+    kind,
+    // A missing name was reported; "" keeps the typed shape (name is a string) intact.
+    metadata: { ...metadata, name: metadata.name ?? '' },
+    spec: (body.spec as object | undefined) ?? {},
+    span: nodeSpan(ctx, map),
+    spans: lazySpans(ctx.file, ctx.starts, positions.spans),
+    ...(Object.keys(positions.textMaps).length > 0 ? { textMaps: positions.textMaps } : {}),
+    ...(body.status !== undefined ? { status: body.status } : {}),
+  };
+  // The decoder checked every field against the kind's table, so the shape is the kind's.
+  return resource as Resource;
+}

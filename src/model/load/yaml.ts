@@ -1,0 +1,59 @@
+import { parseAllDocuments, type Document } from 'yaml';
+import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
+import { yamlSyntax } from '../rules/index.js';
+import type { YNode } from '../schema/index.js';
+import { parseFastJson } from './fast-json.js';
+import { parseFastYaml } from './fast-yaml.js';
+import { fromYamlDocument } from './from-yaml.js';
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  /** The root node of each document that parsed without errors (those with errors are reported and left out). */
+  documents: YNode[];
+}
+
+/**
+ * Parses a YAML (or JSON: JSON is YAML) stream, keeping every node's source offsets. The
+ * plain subset nearly every manifest uses is read by fast readers; any other file goes to
+ * the `yaml` package, which also words every error. Duplicate keys are errors; a document
+ * with any error is reported and skipped as a whole (kubectl refuses it too) rather than
+ * decoded into follow-on errors.
+ */
+export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[]): ParsedFile {
+  const lines = new LineIndex(text);
+  const parsed: ParsedFile = { file, text, lines, documents: [] };
+  const fast = parseFastYaml(text) ?? parseFastJson(text);
+  if (fast) {
+    parsed.documents = fast;
+    return parsed;
+  }
+  let documents: Document.Parsed[];
+  try {
+    documents = [...parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true })];
+  } catch (error) {
+    // The parser reports problems as values; an exception here (say, a stack overflow on
+    // absurd nesting) is reported rather than allowed to end the whole run.
+    diagnostics.push(report(yamlSyntax, 'syntax', lines.span(file, 0, 0), { message: `cannot parse: ${String(error)}` }));
+    return parsed;
+  }
+  for (const doc of documents) {
+    for (const error of doc.errors) {
+      diagnostics.push(report(yamlSyntax, 'syntax', lines.span(file, error.pos[0], error.pos[1] - error.pos[0]), { message: firstLine(error.message) }));
+    }
+    for (const warning of doc.warnings) {
+      const span = lines.span(file, warning.pos[0], warning.pos[1] - warning.pos[0]);
+      diagnostics.push(report(yamlSyntax, 'warning', span, { message: firstLine(warning.message) }, { severity: 'warning' }));
+    }
+    if (doc.errors.length > 0) continue;
+    const root = fromYamlDocument(doc, file, text, lines, diagnostics);
+    if (root) parsed.documents.push(root);
+  }
+  return parsed;
+}
+
+function firstLine(message: string): string {
+  const end = message.indexOf('\n');
+  return (end < 0 ? message : message.slice(0, end)).replace(/ at line \d+, column \d+:?$/, '');
+}
