@@ -11,7 +11,6 @@ import {
   chainClass,
   describeOrder,
   describePolicy,
-  endpointMask,
   isTerminal,
   orderGroups,
   rulesOf,
@@ -48,7 +47,6 @@ export const ambiguousOrder: SemanticRule<MessageId> = {
       plan: context.plan,
       ipSets: new IpSets(context.plan),
       hasEndpoints: context.hasEndpoints,
-      endpointMask: endpointMask(context.plan),
     };
     const selected = new SelectedEndpoints(context);
     const found: Diagnostic[] = [];

@@ -1,7 +1,7 @@
 import { PORT_PROTOCOLS, protocolNumber, type IpSets, type Packet, type Prefix } from '../../eval/index.js';
 import type { EntityMatch, PolicyRule } from '../../model/index.js';
 import type { Selector } from '../../selector/index.js';
-import type { Bitset, TierPlan } from '../../tiers/index.js';
+import type { TierPlan } from '../../tiers/index.js';
 import {
   ALL_PORTS,
   families,
@@ -33,7 +33,6 @@ export interface OverlapContext {
   plan: TierPlan;
   ipSets: IpSets;
   hasEndpoints: boolean;
-  endpointMask: Bitset;
 }
 
 /** How many selected items are tried as witness addresses before giving up. */

@@ -6,7 +6,7 @@ import { ruleCovers, rulesDisjoint } from '../../../src/lint/rules/match-space.j
 import { overlapWitness } from '../../../src/lint/rules/overlap.js';
 import type { Endpoint, EntityMatch, IcmpMatch, PolicyRule, PortMatch, ProtocolMatch, RuleAction } from '../../../src/model/index.js';
 import { parseSelector, type Selector } from '../../../src/selector/index.js';
-import { Bitset, buildTierPlan } from '../../../src/tiers/index.js';
+import { buildTierPlan } from '../../../src/tiers/index.js';
 import { findings, positions } from '../../helpers/lint.js';
 
 const CODE = 'shadowed-rule';
@@ -260,7 +260,7 @@ const ENDPOINTS = [
 ];
 const PLAN = buildTierPlan({ tiers: [], policies: [], profiles: [], networkSets: [], ipPools: [] }, { endpoints: ENDPOINTS });
 const IP_SETS = new IpSets(PLAN);
-const CONTEXT = { plan: PLAN, ipSets: IP_SETS, hasEndpoints: true, endpointMask: Bitset.full(ENDPOINTS.length) };
+const CONTEXT = { plan: PLAN, ipSets: IP_SETS, hasEndpoints: true };
 
 /** Fields are absent most of the time, so that generated rule pairs often cover or overlap. */
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) =>
