@@ -5,8 +5,9 @@ import { checkRule } from './rule-checks.js';
 import { assertIrName, logPrefixText } from './text-safety.js';
 
 /**
- * `meta mark set (meta mark & ~mask) | value`: nft compiles it to one bitwise
- * `(reg & ~mask) ^ value` and a `meta set mark` (checked with `nft --debug=netlink`).
+ * `meta mark set (meta mark & ~mask) | value`, exactly the IR's update: nft compiles it
+ * to one bitwise `(reg & keep) ^ value` and a `meta set mark` (checked with
+ * `nft --debug=netlink`: `( reg 1 & 0xfffeffff ) ^ 0x00010000` for the accept bit).
  */
 function setMark(mask: number, value: number): NftStatement {
   const keep = ~u32(mask, 'mark mask') >>> 0;
