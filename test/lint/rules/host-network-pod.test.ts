@@ -13,6 +13,7 @@ metadata: {name: node-exporter, namespace: monitoring}
 spec: {nodeName: node-1, hostNetwork: true, containers: [{name: exporter}]}
 status: {podIP: 192.0.2.10}
 `;
-    expect(positions(findings(text, 'host-network-pod'))).toEqual([{ severity: 'info', line: 5, column: 1 }]);
+    // At the hostNetwork: true value.
+    expect(positions(findings(text, 'host-network-pod'))).toEqual([{ severity: 'info', line: 8, column: 39 }]);
   });
 });
