@@ -41,10 +41,24 @@ function convert(raw: unknown, c: Conversion, at: number): YNode {
   const [start, end] = node.range ?? [at, at];
   if (isScalar(node)) return scalarNode(scalarValue(node.value), (node.type ?? 'PLAIN') as ScalarStyle, start, end);
   if (isSeq(node)) {
-    return { kind: 'seq', start, end, items: node.items.map((item) => (isPair(item) ? pairAsMap(item, c, start) : convert(item, c, start))) };
+    const items = node.items.map((item) => (isPair(item) ? pairAsMap(item, c, start) : convert(item, c, start)));
+    return { kind: 'seq', start, end: blockEnd(node.flow, items, end), items };
   }
-  if (isMap(node)) return convertMap(node.items as Pair[], c, start, end);
+  if (isMap(node)) {
+    const map = convertMap(node.items as Pair[], c, start, end);
+    map.end = blockEnd(node.flow, map.values, end);
+    return map;
+  }
   return nullNode(start);
+}
+
+/**
+ * A block collection ends with its last value. (The `yaml` package's range also takes in a
+ * trailing comment; the fast readers do not, and spans should not depend on the reader.)
+ */
+function blockEnd(flow: boolean | undefined, children: readonly YNode[], end: number): number {
+  const last = children[children.length - 1];
+  return flow || !last ? end : last.end;
 }
 
 function convertAlias(alias: { resolve(doc: Document.Parsed): unknown; range?: [number, number, number] | null }, c: Conversion, at: number): YNode {

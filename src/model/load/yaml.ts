@@ -21,10 +21,11 @@ export interface ParsedFile {
  * with any error is reported and skipped as a whole (kubectl refuses it too) rather than
  * decoded into follow-on errors.
  */
-export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[]): ParsedFile {
+export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[], options: { fast?: boolean } = {}): ParsedFile {
   const lines = new LineIndex(text);
   const parsed: ParsedFile = { file, text, lines, documents: [] };
-  const fast = parseFastYaml(text) ?? parseFastJson(text);
+  // `fast: false` forces the `yaml` package (tests compare the two readers).
+  const fast = options.fast === false ? undefined : (parseFastYaml(text) ?? parseFastJson(text));
   if (fast) {
     parsed.documents = fast;
     return parsed;

@@ -1,12 +1,6 @@
-// TEMPORARY placeholder so the pipeline builds while the validation stage is written
-// (it reports nothing). Replaced by the real src/model/validate.
-import type { Diagnostic } from '../../diag/index.js';
-import type { Resource } from '../resources.js';
-
-export interface ValidateOptions {
-  allowUnsupported: boolean;
-}
-
-export function validateResources(_resources: readonly Resource[], _options: ValidateOptions): Diagnostic[] {
-  return [];
-}
+// Stage 2b: upstream validation of typed resources (names, rules, selectors, endpoints, pools),
+// duplicates, and fields calpol cannot enforce.
+export { validateResources, validateResource } from './validate.js';
+export { validateFragment } from './fragment.js';
+export { Checker, type ValidateOptions } from './context.js';
+export { findDuplicates } from './duplicates.js';
