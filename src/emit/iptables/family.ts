@@ -1,0 +1,128 @@
+import type { Match, Rule, SetType } from '../../ir/index.js';
+import { canonicalJson } from './names.js';
+
+/**
+ * IPv4 and IPv6 rules live in two files (iptables, ip6tables). A lowered rule goes to the
+ * file(s) of its family: the one its matches imply (a net, a set of that family, an ICMP
+ * match) or its explicit `family` match; a rule with neither goes to both files.
+ *
+ * Decoding reads the two files back as two rule lists per chain and merges them
+ * (`mergeFamilies`). Any order-preserving merge that pairs equal rules as "both
+ * families" keeps the meaning: for an IPv4 packet the merged chain runs exactly the IPv4
+ * file's rules in order (the IPv6-only rules do not match it), and likewise for IPv6.
+ * The lowering ends with `normaliseFamilies` = merge ∘ split, so that decoding
+ * reproduces the lowered program exactly (merge ∘ split ∘ merge ∘ split = merge ∘ split).
+ */
+
+export type SetTypes = ReadonlyMap<string, SetType>;
+
+const setFamily = (type: SetType | undefined): 4 | 6 | undefined =>
+  type === undefined ? undefined : type.startsWith('ipv4') ? 4 : 6;
+
+/** The family one match restricts a packet to (negated or not), if any. */
+export function matchFamily(match: Match, sets: SetTypes): 4 | 6 | undefined {
+  switch (match.kind) {
+    case 'family':
+    case 'sourceNet':
+    case 'destinationNet':
+    case 'icmp':
+      return match.version;
+    case 'sourceSet':
+    case 'destinationSet':
+    case 'sourceNamedPort':
+    case 'destinationNamedPort':
+      return setFamily(sets.get(match.set));
+    default:
+      return undefined;
+  }
+}
+
+/** The family a rule's matches other than `family` imply; 'both' when none does. */
+export function impliedFamily(matches: readonly Match[], sets: SetTypes): 4 | 6 | 'both' {
+  for (const match of matches) {
+    if (match.kind === 'family') continue;
+    const family = matchFamily(match, sets);
+    if (family) return family;
+  }
+  return 'both';
+}
+
+/** The family of a lowered rule: explicit or implied (lowered rules never disagree). */
+export function ruleFamily(rule: Rule, sets: SetTypes): 4 | 6 | 'both' {
+  const explicit = rule.matches.find((m) => m.kind === 'family');
+  return explicit?.kind === 'family' ? explicit.version : impliedFamily(rule.matches, sets);
+}
+
+const withoutFamily = (rule: Rule): Rule => ({ ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') });
+
+/** The rules of a chain as each file holds them (explicit family matches are not written). */
+export function splitFamilies(rules: readonly Rule[], sets: SetTypes): { v4: Rule[]; v6: Rule[] } {
+  const v4: Rule[] = [];
+  const v6: Rule[] = [];
+  for (const rule of rules) {
+    const family = ruleFamily(rule, sets);
+    if (family !== 6) v4.push(withoutFamily(rule));
+    if (family !== 4) v6.push(withoutFamily(rule));
+  }
+  return { v4, v6 };
+}
+
+const ruleKey = (rule: Rule): string => canonicalJson(rule);
+
+function onlyIn(rule: Rule, version: 4 | 6, sets: SetTypes): Rule {
+  if (impliedFamily(rule.matches, sets) !== 'both') return rule;
+  return { ...rule, matches: [{ kind: 'family', version }, ...rule.matches] };
+}
+
+/** For each position of `rules`, how many rules with the same key come at or after it. */
+function remainingCounts(rules: readonly Rule[]): { keys: string[]; left: Map<string, number> } {
+  const keys = rules.map(ruleKey);
+  const left = new Map<string, number>();
+  for (const key of keys) left.set(key, (left.get(key) ?? 0) + 1);
+  return { keys, left };
+}
+
+/**
+ * Merges a chain's IPv4 and IPv6 rule lists (see above). Greedy: a rule only one family
+ * can match is taken as it comes; equal rules at both heads are one rule for both
+ * families; otherwise the head that the other list still holds later is the shared one,
+ * and the other head is taken as single-family.
+ */
+export function mergeFamilies(v4: readonly Rule[], v6: readonly Rule[], sets: SetTypes): Rule[] {
+  const out: Rule[] = [];
+  const a = remainingCounts(v4);
+  const b = remainingCounts(v6);
+  let i = 0;
+  let j = 0;
+  const takeA = (shared: boolean) => {
+    const rule = v4[i] as Rule;
+    out.push(shared ? rule : onlyIn(rule, 4, sets));
+    a.left.set(a.keys[i] as string, (a.left.get(a.keys[i] as string) ?? 1) - 1);
+    i++;
+  };
+  const takeB = () => {
+    out.push(onlyIn(v6[j] as Rule, 6, sets));
+    b.left.set(b.keys[j] as string, (b.left.get(b.keys[j] as string) ?? 1) - 1);
+    j++;
+  };
+  while (i < v4.length && j < v6.length) {
+    const ruleA = v4[i] as Rule;
+    const ruleB = v6[j] as Rule;
+    if (impliedFamily(ruleA.matches, sets) === 4) takeA(false);
+    else if (impliedFamily(ruleB.matches, sets) === 6) takeB();
+    else if (a.keys[i] === b.keys[j]) {
+      takeA(true);
+      b.left.set(b.keys[j] as string, (b.left.get(b.keys[j] as string) ?? 1) - 1);
+      j++;
+    } else if ((b.left.get(a.keys[i] as string) ?? 0) > 0) takeB();
+    else takeA(false);
+  }
+  while (i < v4.length) takeA(false);
+  while (j < v6.length) takeB();
+  return out;
+}
+
+export function normaliseFamilies(rules: readonly Rule[], sets: SetTypes): Rule[] {
+  const { v4, v6 } = splitFamilies(rules, sets);
+  return mergeFamilies(v4, v6, sets);
+}

@@ -1,0 +1,221 @@
+import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../../ir/index.js';
+import { normaliseFamilies, type SetTypes } from './family.js';
+import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
+import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, topChainName } from './names.js';
+import { lowerSets, setUsageErrors } from './sets.js';
+
+/*
+ * lowerForIptables: IR → IR in which every rule is ONE iptables rule, with the same meaning.
+ * ==========================================================================================
+ *
+ * One iptables rule holds one `-s`, one `-d`, one `-i`, one `-o`, one `-p` (each possibly
+ * negated), any number of `-m` matches (set, conntrack, mark, icmp, multiport with ≤ 15
+ * slots — a range costs 2) and ONE target. The IR allows OR-lists in every match, negated
+ * OR-lists (= AND of negations) and several statements per rule. The gap is closed with
+ * helper chains, and — in one case only, (g) — one scratch mark bit.
+ *
+ * (A) Canonical conjunction (conjunction.ts). Per field, positive lists are intersected,
+ *     negated lists united, positive entries a negated one covers are dropped (ports:
+ *     positive minus negated); the protocol is cut to the candidates ports and ICMP allow
+ *     (IR: port matches only hold for tcp/udp/sctp, ICMP matches only for icmp/icmpv6, even
+ *     negated); the family is the one every family-bound match agrees on (a net, a set, an
+ *     ICMP match, negated or not: `! -s 10.0.0.0/8` lives in the IPv4 file). Every OR-list
+ *     is made pairwise DISJOINT (no CIDR inside another, no name that a wildcard covers,
+ *     ports merged). Hence the fact everything below rests on:
+ *       (E) at most one alternative of an OR block holds for a packet, and no statement
+ *           changes the fields alternatives test (addresses, ports, protocol, interfaces).
+ *     A conjunction nothing satisfies drops the rule; so does a rule without actions.
+ *
+ * (B) Frames. `-j H` pushes a frame: H's RETURN or end goes on after the calling rule
+ *     (NEXT). `-g H` replaces the frame: H's RETURN or end returns from the calling chain
+ *     (EXIT). A rule is in CALL mode when, after its statements, the chain goes on with the
+ *     next rule or never comes back (none, jump, accept, drop, reject, masquerade, dispatch
+ *     to jump entries); in TAIL mode when its verdict acts on the chain's own frame (return,
+ *     goto, dispatch to goto entries).
+ *
+ * (C) Shapes (shape.ts): per candidate protocol one branch (`-p tcp`, `-p udp` …: ports
+ *     and ICMP need exactly one `-p` in their rule); branches exclude each other. In a
+ *     branch: single-value matches inline; positive OR-lists become OR blocks; several
+ *     negated `-s`/`-d`/`-i`/`-o`/`-p` values become negated alternatives (negated ports
+ *     need none: several `-m multiport ! --dports` clauses in one rule AND as wanted).
+ *     If the product of the block sizes is ≤ 16, one flat rule per combination in the chain
+ *     itself; else the first block inline and each further block a helper chain.
+ *
+ * (D) Combinations carry the WHOLE effect, for any mode: by (E) at most one combination
+ *     holds, so the effect runs at most once, and if it comes back (NEXT) the remaining
+ *     combinations fail. An OR of n values costs n rules, as in Felix.
+ *
+ * (E') Several statements [s1 … sn, verdict]: a `calpol-do-*` chain with one rule each.
+ *     Call mode: `cond -j do`; do's end is NEXT; a final jump X is written `-g X` (X's
+ *     return is then NEXT). Tail mode: `cond -g do`; do's end is EXIT, which IS `return`;
+ *     a final goto X stays `-g X`. (Felix's "set mark; `-m mark --mark X/X -j RETURN`"
+ *     needs the bit clear beforehand; the goto form needs nothing.)
+ *
+ * (F) Helpers of a CALL-mode rule: the chain does `combination -j first-helper`; a block
+ *     chain `calpol-or-*` has `alternative -g <next>` per alternative (none holding: its
+ *     end, NEXT); a `calpol-not-*` chain has `alternative -j RETURN` per negated value,
+ *     then the effect. Inside helpers the effect is done as written (a jump becomes a goto,
+ *     a do chain is entered by goto): their frame is the one the chain pushed, so the
+ *     effect's end is NEXT. Non-terminal effects in a block chain are fine by (E).
+ *
+ * (G) A TAIL-mode rule whose condition needs helpers cannot fail from inside one (RETURN
+ *     there would be EXIT). It uses a flag bit F (the first of 0x80000, 0x100000, … — Felix's
+ *     scratch bits — that the program neither tests nor sets):
+ *         -j MARK --set-xmark 0/F                      (F clear, whatever came in)
+ *         <the condition in call mode, effect: statements then set F>
+ *         -m mark --mark F/F -g <do: clear F [; -g X]>  (return / goto X)
+ *     A dispatch to goto entries instead ends in one `-m mark --mark F/F -i <name>` rule per
+ *     entry (lookup order: exact names, then the longest wildcard) that enters `do: clear F;
+ *     -g target` — by goto for goto entries, by jump for jump entries (F is then clear, so no
+ *     later entry fires) — and a last `-m mark --mark F/F -j MARK --set-xmark 0/F`. F is
+ *     clear on every way out; the only trace it leaves: a packet that arrives with F set
+ *     leaves with it clear. Depth stays constant: no chain of "rest" gotos.
+ *
+ * (H) Interface maps. Dispatch to a map whose entries all jump: `-j <map chain>` with
+ *     `-i name -g target` per entry in lookup order (the target's return is NEXT; no entry:
+ *     the chain's end, NEXT), named after the map. A flat list, not Felix's prefix tree:
+ *     same meaning, simpler. Dispatch to goto entries with no statements and no helpers:
+ *     one `combination -i name -g target` rule per entry in the chain itself (first match
+ *     wins, as the lookup). Otherwise (G). Empty maps do nothing.
+ *
+ * (I) Marks: --set-xmark XORs where the IR ORs, so a mask is widened to cover its value
+ *     (same mark). LOG prefixes become what iptables takes (≤ 29 safe characters).
+ *
+ * Families: a rule goes to iptables, ip6tables or both by the family its matches imply;
+ * a flat rule whose family-bound matches went to helpers gets an explicit `family` match.
+ * Each chain's rules are finally put in the order decoding gives back (family.ts:
+ * merge ∘ split, which keeps each family's rule sequence and so the meaning).
+ *
+ * Helper names are `calpol-<kind>-` + 16 hex digits of the SHA-256 of their rules (equal
+ * helpers are one chain; names never depend on input order). Chains no hook reaches are
+ * dropped, maps are gone (now chains), hooks and chains are sorted. At most one hook per
+ * (table, hook): an ACCEPT in iptables ends the whole built-in chain, not one IR hook.
+ */
+
+class HelperChains {
+  readonly chains = new Map<string, Rule[]>();
+  constructor(private readonly taken: ReadonlySet<string>) {}
+
+  add(name: string, rules: Rule[]): string | undefined {
+    if (this.taken.has(name)) return undefined;
+    const existing = this.chains.get(name);
+    if (existing) return canonicalJson(existing) === canonicalJson(rules) ? name : undefined;
+    this.chains.set(name, rules);
+    return name;
+  }
+
+  byContent(prefix: string, rules: Rule[]): string {
+    const name = contentName(prefix, rules);
+    if (this.add(name, rules) === undefined) throw new Error(`iptables: helper chain name ${name} is already used`);
+    return name;
+  }
+}
+
+/** Felix's scratch bits first, then the rest of its mark mask 0xffff0000, lowest first. */
+const FLAG_CANDIDATES = [0x80000, 0x100000, ...Array.from({ length: 16 }, (_, i) => (0x10000 << i) >>> 0)];
+
+/** The flag bit of (G): the first candidate no mark match or setMark of the program touches. */
+function flagBit(program: Program): number {
+  let used = 0;
+  for (const chain of program.chains) {
+    for (const rule of chain.rules) {
+      for (const match of rule.matches) if (match.kind === 'mark') used |= match.mask | match.value;
+      for (const action of rule.actions) if (action.kind === 'setMark') used |= action.mask | action.value;
+    }
+  }
+  const bit = FLAG_CANDIDATES.find((candidate) => (used & candidate) === 0);
+  if (bit === undefined) throw new Error('iptables: no free mark bit in 0xffff0000 for the flag of a return/goto rule with helper chains');
+  return bit;
+}
+
+function jumpMapChain(helpers: HelperChains, map: InterfaceMap, on: 'inInterface' | 'outInterface'): string {
+  const rules: Rule[] = entriesByPriority(map).map((entry) => ({
+    matches: [{ kind: on, names: [entry.interface], negate: false }],
+    actions: [{ kind: 'goto', target: entry.target }],
+    origin: map.origin,
+  }));
+  let readable: string | undefined;
+  try {
+    readable = helpers.add(assertChainName(map.name), rules);
+  } catch {
+    readable = undefined;
+  }
+  return readable ?? helpers.byContent(HELPER_PREFIX.map, rules);
+}
+
+function checkProgram(program: Program): void {
+  const names = new Set<string>();
+  for (const chain of program.chains) {
+    if (names.has(assertChainName(chain.name))) throw new Error(`iptables: chain ${chain.name} is defined twice`);
+    names.add(chain.name);
+  }
+  const seen = new Set<string>();
+  for (const hook of program.hooks) {
+    topChainName(hook.table, hook.hook);
+    if (seen.has(`${hook.table} ${hook.hook}`)) throw new Error(`iptables: more than one chain at ${hook.table} ${hook.hook} (an ACCEPT would end them all)`);
+    seen.add(`${hook.table} ${hook.hook}`);
+    if (!names.has(hook.chain)) throw new Error(`iptables: hook chain ${hook.chain} is not defined`);
+  }
+  const maps = new Set<string>();
+  for (const map of program.maps) {
+    if (maps.has(map.name)) throw new Error(`iptables: map ${map.name} is defined twice`);
+    maps.add(map.name);
+    for (const entry of map.entries) if (!names.has(entry.target)) throw new Error(`iptables: map ${map.name} goes to unknown chain ${entry.target}`);
+  }
+  for (const chain of program.chains) {
+    for (const rule of chain.rules) {
+      for (const action of rule.actions) {
+        if ((action.kind === 'jump' || action.kind === 'goto') && !names.has(action.target)) {
+          throw new Error(`iptables: ${chain.name} goes to unknown chain ${action.target}`);
+        }
+      }
+    }
+  }
+  const usage = setUsageErrors(program);
+  if (usage.length > 0) throw new Error(`iptables: ${usage.join('; ')}`);
+}
+
+/** Names of the chains the hooks reach. */
+export function reachableChains(hooks: readonly Hook[], chains: ReadonlyMap<string, readonly Rule[]>): Set<string> {
+  const reached = new Set<string>();
+  const queue = hooks.map((h) => h.chain);
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (reached.has(name)) continue;
+    reached.add(name);
+    for (const rule of chains.get(name) ?? []) {
+      for (const action of rule.actions) if (action.kind === 'jump' || action.kind === 'goto') queue.push(action.target);
+    }
+  }
+  return reached;
+}
+
+export function lowerForIptables(program: Program): Program {
+  checkProgram(program);
+  const sets: AddressSet[] = lowerSets(program.sets);
+  const setTypes: SetTypes = new Map(sets.map((s) => [s.name, s.type]));
+  const irNames = new Set(program.chains.map((c) => c.name));
+  const taken = new Set(irNames);
+  for (const hook of program.hooks) {
+    const top = topChainName(hook.table, hook.hook);
+    if (irNames.has(top)) throw new Error(`iptables: chain name ${top} is reserved for the chain under ${hook.table} ${hook.hook}`);
+    taken.add(top);
+  }
+  const helpers = new HelperChains(taken);
+  const context: RuleContext = {
+    sets: setTypes,
+    maps: new Map(program.maps.map((m) => [m.name, m])),
+    helper: (prefix, rules) => helpers.byContent(prefix, rules),
+    jumpMap: (map, on) => jumpMapChain(helpers, map, on),
+    flag: () => flagBit(program),
+  };
+  const lowered = new Map<string, Rule[]>(program.chains.map((chain) => [chain.name, chain.rules.flatMap((r) => lowerRule(r, context))]));
+  for (const [name, rules] of helpers.chains) lowered.set(name, rules);
+  const hooks = [...program.hooks].sort(compareHooks).map((h) => ({ ...h }));
+  const reached = reachableChains(hooks, lowered);
+  const chains: Chain[] = [...lowered]
+    .filter(([name]) => reached.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules, setTypes) }));
+  return { hooks, chains, sets, maps: [] };
+}
