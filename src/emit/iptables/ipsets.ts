@@ -55,7 +55,7 @@ export function emitIpsets(sets: readonly AddressSet[]): string {
     lines.push(...set.elements.map((element) => `add ${temporary} ${ipsetElement(set.type, element)}`));
     lines.push(`swap ${temporary} ${set.name}`);
   }
-  lines.push(...[...temporaries].map((name) => `destroy ${name}`));
+  lines.push(...[...temporaries].sort().map((name) => `destroy ${name}`));
   return `${lines.join('\n')}\n`;
 }
 

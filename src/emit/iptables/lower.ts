@@ -3,6 +3,7 @@ import { normaliseFamilies, type SetTypes } from './family.js';
 import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
 import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, topChainName } from './names.js';
 import { lowerSets, setUsageErrors } from './sets.js';
+import { sortMatches } from './shape.js';
 
 /*
  * lowerForIptables: IR → IR in which every rule is ONE iptables rule, with the same meaning.
@@ -190,6 +191,9 @@ export function reachableChains(hooks: readonly Hook[], chains: ReadonlyMap<stri
   return reached;
 }
 
+/** Matches in the order the emitter writes them and the decoder reads them. */
+const inCanonicalOrder = (rule: Rule): Rule => ({ ...rule, matches: sortMatches(rule.matches) });
+
 export function lowerForIptables(program: Program): Program {
   checkProgram(program);
   const sets: AddressSet[] = lowerSets(program.sets);
@@ -216,6 +220,6 @@ export function lowerForIptables(program: Program): Program {
   const chains: Chain[] = [...lowered]
     .filter(([name]) => reached.has(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules, setTypes) }));
+    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules.map(inCanonicalOrder), setTypes) }));
   return { hooks, chains, sets, maps: [] };
 }

@@ -64,6 +64,7 @@ function renderAction(action: Action, table: TableKind, version: 4 | 6): string 
     case 'drop':
       return '-j DROP';
     case 'reject':
+      if (table !== 'filter') throw new Error(`iptables: reject outside the filter table (${table})`);
       return `-j REJECT --reject-with ${version === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable'}`;
     case 'return':
       return '-j RETURN';
