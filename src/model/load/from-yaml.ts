@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair } from 'yaml';
 import { report, type Diagnostic, type LineIndex } from '../../diag/index.js';
 import { invalidType, yamlSyntax } from '../rules/index.js';
 import { describeNode, nodeSpan, nullNode, scalarNode, type MapNode, type ScalarNode, type ScalarStyle, type YNode } from '../schema/index.js';
@@ -21,16 +21,18 @@ interface Conversion {
   /** > 0 while converting the target of an alias. */
   aliasDepth: number;
   exceeded: boolean;
+  /** An error was reported: the document is skipped. */
+  failed: boolean;
 }
 
 /**
  * The `yaml` package's document → the decoder's plain tree, with aliases and `<<` merge keys
- * expanded. Undefined when the alias limits were exceeded (reported once).
+ * expanded. Undefined when the alias limits were exceeded or an alias has no anchor (reported).
  */
 export function fromYamlDocument(doc: Document.Parsed, file: string, text: string, lines: LineIndex, diagnostics: Diagnostic[]): YNode | undefined {
-  const conversion: Conversion = { file, text, lines, doc, diagnostics, expansions: 0, aliasedNodes: 0, aliasDepth: 0, exceeded: false };
+  const conversion: Conversion = { file, text, lines, doc, diagnostics, expansions: 0, aliasedNodes: 0, aliasDepth: 0, exceeded: false, failed: false };
   const root = convert(doc.contents, conversion, 0);
-  return conversion.exceeded ? undefined : root;
+  return conversion.exceeded || conversion.failed ? undefined : root;
 }
 
 function convert(raw: unknown, c: Conversion, at: number): YNode {
@@ -61,9 +63,16 @@ function blockEnd(flow: boolean | undefined, children: readonly YNode[], end: nu
   return flow || !last ? end : last.end;
 }
 
-function convertAlias(alias: { resolve(doc: Document.Parsed): unknown; range?: [number, number, number] | null }, c: Conversion, at: number): YNode {
-  if (++c.expansions > MAX_ALIAS_EXPANSIONS || c.exceeded) return exceed(c, alias as Node, at);
+function convertAlias(alias: Alias, c: Conversion, at: number): YNode {
+  if (++c.expansions > MAX_ALIAS_EXPANSIONS || c.exceeded) return exceed(c, alias, at);
   const target = alias.resolve(c.doc);
+  if (target === undefined) {
+    // Anchors belong to their document; the `yaml` package leaves this to its toJS().
+    c.failed = true;
+    const [start, end] = alias.range ?? [at, at];
+    c.diagnostics.push(report(yamlSyntax, 'syntax', nodeSpan(c, { start, end }), { message: `Unresolved alias (no anchor &${alias.source} before it in this document)` }));
+    return nullNode(at);
+  }
   c.aliasDepth++;
   try {
     return convert(target, c, at);
