@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from './helpers/cli.js';
@@ -22,6 +23,15 @@ const outputs: GoldenOutput[] = [
   { file: 'lint.json', argv: (example) => ['lint', '--format', 'json', `examples/${example}`] },
 ];
 
+/** Examples that compile (no input errors): the rulesets for every target. */
+const compileOutputs: GoldenOutput[] = [
+  { file: 'nft.json', argv: (example) => ['compile', `examples/${example}`, '--target', 'nft'] },
+  { file: 'nft.txt', argv: (example) => ['compile', `examples/${example}`, '--target', 'nft-text'] },
+];
+/** Examples whose input is wrong on purpose: their compile golden is the refusal (exit 2). */
+const BROKEN_ON_PURPOSE = new Set(['selctor-typo']);
+const compiles = (example: string) => !BROKEN_ON_PURPOSE.has(example);
+
 /** Examples with policy unit tests: `calpol test --verbose` explains every flow. */
 const flowOutputs: GoldenOutput[] = [
   {
@@ -43,7 +53,7 @@ describe('golden outputs of the examples', () => {
   });
 
   for (const example of examples) {
-    for (const output of [...outputs, ...(hasFlows(example) ? flowOutputs : [])]) {
+    for (const output of [...outputs, ...(hasFlows(example) ? flowOutputs : []), ...compileOutputs]) {
       it(`${example}/${output.file}`, async () => {
         const actual = render(await runCli(output.argv(example)));
         const path = join(repoRoot, 'golden', example, output.file);
@@ -55,5 +65,24 @@ describe('golden outputs of the examples', () => {
         expect(actual).toBe(readFileSync(path, 'utf8'));
       });
     }
+  }
+
+  for (const example of examples.filter(compiles)) {
+    it(`${example}/iptables/`, async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'calpol-golden-'));
+      const result = await runCli(['compile', `examples/${example}`, '--target', 'iptables', '-o', directory]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      for (const file of readdirSync(directory).sort()) {
+        const actual = readFileSync(join(directory, file), 'utf8');
+        const path = join(repoRoot, 'golden', example, 'iptables', file);
+        if (update) {
+          mkdirSync(join(repoRoot, 'golden', example, 'iptables'), { recursive: true });
+          writeFileSync(path, actual);
+        }
+        expect(existsSync(path), `${path} (run npm run golden:update)`).toBe(true);
+        expect(actual).toBe(readFileSync(path, 'utf8'));
+      }
+    });
   }
 });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import { registerCompile } from './compile.js';
+import { registerDiff } from './diff.js';
 import { registerExplain } from './explain.js';
 import { registerLint } from './lint.js';
 import { registerMatrix } from './matrix.js';
@@ -9,4 +11,4 @@ import { registerTest } from './test.js';
 /** Adds one command (with its options and action) to the program. */
 export type Registration = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-export const registrations: Registration[] = [registerLint, registerExplain, registerTest, registerSelector, registerMatrix];
+export const registrations: Registration[] = [registerCompile, registerLint, registerExplain, registerTest, registerDiff, registerSelector, registerMatrix];

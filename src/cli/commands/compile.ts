@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { emitIptables, lowerForIptables } from '../../emit/iptables/index.js';
+import { emitNft, formatNftJson, formatNftText } from '../../emit/nft/index.js';
+import { buildProgram, type Program } from '../../ir/index.js';
+import { formatText } from '../../lint/index.js';
+import { EXIT, UserError } from '../errors.js';
+import { useColor, type Io } from '../io.js';
+import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { writeFilesAtomically } from '../write.js';
+import { oneOf } from './options.js';
+import { addPlanOptions } from './plan-options.js';
+
+export const TARGETS = ['nft', 'nft-text', 'iptables'] as const;
+export type Target = (typeof TARGETS)[number];
+
+interface CompileFlags extends PlanFlags {
+  target: Target;
+  node?: string;
+  output?: string;
+  endpointToHostAction: 'drop' | 'accept' | 'return';
+  allowUnsupported?: boolean;
+  interfacePrefix?: string[];
+}
+
+/** The files a target produces for a program (name relative to the output directory, or undefined for single-file targets). */
+export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
+  switch (target) {
+    case 'nft':
+      return [{ text: formatNftJson(emitNft(program)) }];
+    case 'nft-text':
+      return [{ text: formatNftText(program) }];
+    case 'iptables': {
+      const emitted = emitIptables(lowerForIptables(program));
+      return [
+        { name: 'iptables.rules', text: emitted.iptables },
+        { name: 'ip6tables.rules', text: emitted.ip6tables },
+        { name: 'ipsets.restore', text: emitted.ipsets },
+        { name: 'attach.sh', text: emitted.attach },
+        { name: 'detach.sh', text: emitted.detach },
+      ];
+    }
+  }
+}
+
+/** Loads, plans and builds the program a compile-like command works on (exit 2 on any input or build error). */
+export async function compileProgram(paths: readonly string[], flags: CompileFlags, io: Io): Promise<Program> {
+  const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+  const plan = planFromFlags(model, flags);
+  const built = buildProgram(plan, {
+    ...(flags.node !== undefined ? { node: flags.node } : {}),
+    endpointToHostAction: flags.endpointToHostAction,
+    ...(flags.interfacePrefix ? { workloadInterfacePrefixes: flags.interfacePrefix } : {}),
+  });
+  if (built.diagnostics.some((d) => d.severity === 'error')) {
+    throw new UserError(formatText(built.diagnostics, { color: useColor(io) }).trimEnd() + '\ncalpol: nothing was compiled');
+  }
+  if (flags.node !== undefined && !model.inventory.endpoints.some((e) => e.node === flags.node)) {
+    io.stderr(`calpol: warning: no endpoint is on node ${flags.node}: the ruleset has no endpoint chains\n`);
+  }
+  return built.program;
+}
+
+export function addCompileOptions(command: Command): Command {
+  return addPlanOptions(
+    command
+      .option('--node <name>', 'compile for this node: its endpoints get chains, the others appear only in sets (default: every endpoint is local)')
+      .option('--interface-prefix <prefix...>', 'host-side workload interface prefixes (default: cali)'),
+  );
+}
+
+export function registerCompile(program: Command, io: Io, setExit: (code: number) => void): void {
+  const command = program
+    .command('compile')
+    .description('Compile policies into a deterministic ruleset: nftables JSON or text, or iptables-restore scripts with ipsets.')
+    .argument('<paths...>', 'policy and inventory files or directories, or - for stdin')
+    .requiredOption('-t, --target <target>', `${TARGETS.join(', ')}`, oneOf(TARGETS))
+    .option('-o, --output <path>', 'write to this file (nft, nft-text) or directory (iptables) instead of stdout');
+  addCompileOptions(command)
+    .addHelpText('after', '\nExit codes: 0 compiled, 2 usage or input error (nothing written).')
+    .action(async (paths: string[], flags: CompileFlags) => {
+      if (flags.target === 'iptables' && flags.output === undefined) {
+        throw new UserError('calpol: --target iptables writes three files: give -o DIR');
+      }
+      const files = renderTarget(await compileProgram(paths, flags, io), flags.target);
+      if (flags.output === undefined) io.stdout(files.map((file) => file.text).join(''));
+      else {
+        const output = flags.output;
+        await writeFilesAtomically(files.map((file) => ({ path: file.name ? join(output, file.name) : output, text: file.text })));
+      }
+      setExit(EXIT.ok);
+    });
+}
