@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../diag/index.js';
+import { uncompilable } from '../ir/index.js';
 import { modelRules, normalizeRules } from '../model/index.js';
 import { semanticRules } from './rules/index.js';
 
@@ -8,7 +9,7 @@ import { semanticRules } from './rules/index.js';
  * docs in docs/rules/ and the per-rule tests in step.
  */
 export function allRules(): RuleDefinition[] {
-  const rules: RuleDefinition[] = [...modelRules, ...normalizeRules, ...semanticRules];
+  const rules: RuleDefinition[] = [...modelRules, ...normalizeRules, ...semanticRules, uncompilable];
   return rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
