@@ -40,4 +40,16 @@ describe('calpol explain', () => {
     expect((await runCli(['explain', example, '--src', 'shop/api', '--dst', 'shop/frontend', '--proto', 'gre', '--dport', '1'])).code).toBe(2);
     expect((await runCli(['explain', example, '--dst', 'shop/api', '--proto', 'tcp'])).code).toBe(2);
   });
+
+  it('--via nft|iptables runs the emitted ruleset and cites the YAML of the rules hit', async () => {
+    for (const via of ['nft', 'iptables']) {
+      const denied = await runCli(['explain', example, '--src', 'lab/suspect', '--dst', 'shop/api', '--proto', 'tcp', '--dport', '8080', '--via', via]);
+      expect(denied.code, denied.stderr).toBe(1);
+      expect(denied.stdout.split('\n')[0]).toBe(`DENY by the emitted ${via} ruleset`);
+      expect(denied.stdout).toContain('p:gnp/security-guardrails:i:0 at examples/tiers-with-pass/policy.yaml:23:7');
+      const allowed = await runCli(['explain', example, '--src', 'shop/frontend', '--dst', 'shop/api', '--proto', 'tcp', '--dport', '8080', '--via', via, '-f', 'json']);
+      expect(allowed.code).toBe(0);
+      expect(JSON.parse(allowed.stdout)).toMatchObject({ verdict: 'allow', via, referenceVerdict: 'allow' });
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { EndpointDirectory, renderTraceText, resolveFlow, RuleLookup, traceToJso
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
 import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { renderViaText, runViaEmitted, VIA_TARGETS, type ViaTarget } from '../via.js';
 import { nonNegativeInteger, oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -23,6 +24,7 @@ interface ExplainFlags extends PlanFlags {
   egressHep?: string;
   format: 'text' | 'json';
   verbose?: boolean;
+  via?: ViaTarget;
   endpointToHostAction: 'drop' | 'accept' | 'return';
   allowUnsupported?: boolean;
 }
@@ -56,7 +58,8 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
     .option('--ingress-hep <name>', 'host endpoint the packet arrives on')
     .option('--egress-hep <name>', 'host endpoint the packet leaves by')
     .option('-f, --format <format>', 'text or json', oneOf(['text', 'json'] as const), 'text')
-    .option('-v, --verbose', 'list every rule considered, not only the ones that decided');
+    .option('-v, --verbose', 'list every rule considered, not only the ones that decided')
+    .option('--via <target>', 'run the emitted ruleset (nft or iptables) instead of the policy model, and list the emitted rules hit', oneOf(VIA_TARGETS));
   addPlanOptions(command)
     .addHelpText('after', '\nExit codes: 0 allowed, 1 denied, 2 usage or input error.')
     .action(async (paths: string[], flags: ExplainFlags) => {
@@ -65,6 +68,18 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
       const resolved = resolveFlow(flowFromFlags(flags), new EndpointDirectory(model.inventory));
       if (!resolved.ok) throw new UserError(resolved.errors.map((e) => `calpol explain: ${e.message}`).join('\n'));
       const trace = referenceEvaluator(plan, { endpointToHostAction: flags.endpointToHostAction }).evaluate(resolved.flow);
+      if (flags.via !== undefined) {
+        const emitted = runViaEmitted(plan, resolved.flow, flags.via, { endpointToHostAction: flags.endpointToHostAction });
+        if (flags.format === 'json') io.stdout(JSON.stringify({ verdict: emitted.verdict, via: flags.via, referenceVerdict: trace.verdict, traversals: emitted.traversals }, null, 2) + '\n');
+        else io.stdout(renderViaText(emitted, flags.via));
+        if (emitted.verdict !== trace.verdict) {
+          io.stderr(`calpol: internal error: the emitted ${flags.via} ruleset says ${emitted.verdict} but the policy model says ${trace.verdict}; please report this with the input\n`);
+          setExit(EXIT.internal);
+          return;
+        }
+        setExit(emitted.verdict === 'allow' ? EXIT.ok : EXIT.findings);
+        return;
+      }
       const lookup = new RuleLookup(model.policySet);
       if (flags.format === 'json') io.stdout(JSON.stringify(traceToJson(trace, resolved.flow, lookup), null, 2) + '\n');
       else io.stdout(renderTraceText(trace, resolved.flow, lookup, { color: useColor(io), verbose: flags.verbose ?? false }));
