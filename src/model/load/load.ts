@@ -33,10 +33,12 @@ export interface LoadResult {
 }
 
 /**
- * Bytes → typed resources with positions. Every problem is a diagnostic; a document that
- * cannot be read at all contributes none. A resource whose decoding reported errors is still
- * returned (so validation can say more about it) but its typed shape only holds for the
- * fields that decoded: callers must not compile anything from input with errors.
+ * Bytes → typed resources with positions. Every problem is a diagnostic. A returned
+ * resource always has its kind's TypeScript shape: a document that cannot be read, or whose
+ * decoding found a missing required field or a value of the wrong type, contributes
+ * diagnostics but no resource (so validation and normalization never see half a resource).
+ * Unknown fields do not break the shape: such a resource is returned, and validated, with
+ * its unknown fields dropped. Callers must not compile anything from input with errors.
  */
 export function loadResources(sources: readonly LoadSource[]): LoadResult {
   const result: LoadResult = { resources: [], diagnostics: [] };
@@ -108,8 +110,14 @@ function loadDocument(map: MapNode, ctx: FileContext, out: Resource[]): void {
       }),
     );
   }
-  out.push(decodeResource(map, route.kind, apiVersion.value, ctx));
+  const before = ctx.diagnostics.length;
+  const resource = decodeResource(map, route.kind, apiVersion.value, ctx);
+  const breaksShape = ctx.diagnostics.slice(before).some((d) => SHAPE_ERRORS.has(d.code) && d.severity === 'error');
+  if (!breaksShape) out.push(resource);
 }
+
+/** Decoding findings after which a resource no longer has its kind's shape. */
+const SHAPE_ERRORS: ReadonlySet<string> = new Set([missingField.id, invalidType.id]);
 
 function reportUnknownKind(apiVersion: string, kind: { value: string; node: YNode }, ctx: DecodeContext): void {
   const span = nodeSpan(ctx, kind.node);

@@ -26,6 +26,11 @@ export class Checker {
     readonly diagnostics: Diagnostic[],
   ) {}
 
+  /** True when the value at `pointer` was given (has a recorded span of its own). */
+  has(pointer: string): boolean {
+    return this.spans[pointer] !== undefined;
+  }
+
   span(pointer: string): Span | undefined {
     let at = pointer;
     for (;;) {

@@ -100,6 +100,8 @@ const NAME_RULES: Readonly<Record<ResourceKind, NameRule>> = {
 
 function checkName(kind: ResourceKind, name: string, checker: Checker): void {
   const rule = NAME_RULES[kind];
+  // No name at all is a missing field (reported by the loader); an explicit "" is checked.
+  if (name === '' && !checker.has('/metadata/name')) return;
   const limit = rule === 'tier' ? 63 : 253;
   const pointer = '/metadata/name';
   if (byteLength(name) > limit) {
