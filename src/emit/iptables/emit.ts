@@ -125,23 +125,34 @@ function attachScript(program: Program): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Removes the jumps, then (in one restore per table) flushes and deletes the calpol chains that exist, then the sets. */
+const DETACH_FUNCTIONS = [
+  'detach() {',
+  `  while "$1" -w -t "$2" -D "$3" -m comment --comment ${ATTACH_COMMENT} -j "$4" 2>/dev/null; do :; done`,
+  '}',
+  'remove() {',
+  '  ipt=$1 table=$2',
+  '  shift 2',
+  '  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n \'s/^:\\([^ ]*\\) .*/\\1/p\' | tr \'\\n\' \' \') "',
+  '  flush="" delete=""',
+  '  for chain in "$@"; do',
+  '    case "$existing" in *" $chain "*) flush="$flush-F $chain',
+  '" delete="$delete-X $chain',
+  '" ;; esac',
+  '  done',
+  '  [ -n "$flush" ] || return 0',
+  '  printf \'*%s\\n%s%sCOMMIT\\n\' "$table" "$flush" "$delete" | "$ipt-restore" --noflush',
+  '}',
+];
+
 function detachScript(program: Program): string {
-  const lines = [
-    ...SCRIPT_HEAD,
-    'detach() {',
-    `  while "$1" -w -t "$2" -D "$3" -m comment --comment ${ATTACH_COMMENT} -j "$4" 2>/dev/null; do :; done`,
-    '}',
-    'flush() { "$1" -w -t "$2" -F "$3" 2>/dev/null || true; }',
-    'delete() { "$1" -w -t "$2" -X "$3" 2>/dev/null || true; }',
-  ];
+  const lines = [...SCRIPT_HEAD, '# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).', ...DETACH_FUNCTIONS];
   const byTable = chainsByTable(program);
   for (const ipt of ['"$ipt4"', '"$ipt6"']) {
     for (const hook of program.hooks) lines.push(`detach ${ipt} ${hook.table} ${builtinChain(hook.table, hook.hook)} ${topChainName(hook.table, hook.hook)}`);
-    for (const step of ['flush', 'delete']) {
-      for (const [table, names] of byTable) {
-        const tops = program.hooks.filter((h) => h.table === table).map((h) => topChainName(h.table, h.hook));
-        for (const name of [...tops, ...names]) lines.push(`${step} ${ipt} ${table} ${name}`);
-      }
+    for (const [table, names] of byTable) {
+      const tops = program.hooks.filter((h) => h.table === table).map((h) => topChainName(h.table, h.hook));
+      lines.push(`remove ${ipt} ${table} ${[...tops, ...names].join(' ')}`);
     }
   }
   lines.push(...program.sets.map((s) => `ipset destroy ${s.name} 2>/dev/null || true`));

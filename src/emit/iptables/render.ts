@@ -16,7 +16,8 @@ export const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 const not = (negate: boolean): string => (negate ? '! ' : '');
 
-export const quote = (text: string): string => `"${text}"`;
+/** A string argument as iptables-save prints it (xtables_save_string): bare when only [A-Za-z0-9_-], else quoted. */
+export const quote = (text: string): string => (/^[A-Za-z0-9_-]+$/.test(text) ? text : `"${text}"`);
 
 /** The text of one match; `version` is the file's family (ICMP and REJECT differ). */
 function renderMatch(match: Match): string {

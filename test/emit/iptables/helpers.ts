@@ -192,7 +192,13 @@ process.on('exit', () => {
   for (const name of live) spawnSync('ip', ['netns', 'del', name]);
 });
 
-/** Runs `body` in a fresh network namespace `calpol-ipt-<pid>-<random>`, deleted afterwards (also on failure). */
+/** Lets the event loop run (vitest's worker talks to its parent in between synchronous kernel calls). */
+export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `body` in a fresh network namespace `calpol-ipt-<pid>-<random>`, deleted afterwards
+ * (also on failure, and when the body is async, after it settles).
+ */
 export function withNamespace<T>(body: (namespace: Namespace) => T): T {
   const name = `calpol-ipt-${process.pid}-${randomBytes(4).toString('hex')}`;
   const created = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
@@ -203,8 +209,14 @@ export function withNamespace<T>(body: (namespace: Namespace) => T): T {
     const result = spawnSync('ip', ['netns', 'exec', name, ...command], { encoding: 'utf8', input, timeout: 120_000, env: { ...process.env, ...env } });
     return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '' };
   };
+  const cleanup = () => {
+    spawnSync('ip', ['netns', 'del', name]);
+    live.delete(name);
+    rmSync(directory, { recursive: true, force: true });
+  };
+  let result: T;
   try {
-    return body({
+    result = body({
       name,
       exec: (command, input) => run(command, input),
       script(text, env) {
@@ -213,9 +225,11 @@ export function withNamespace<T>(body: (namespace: Namespace) => T): T {
         return run(['sh', path], undefined, env);
       },
     });
-  } finally {
-    spawnSync('ip', ['netns', 'del', name]);
-    live.delete(name);
-    rmSync(directory, { recursive: true, force: true });
+  } catch (error) {
+    cleanup();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(cleanup) as T;
+  cleanup();
+  return result;
 }
