@@ -216,6 +216,31 @@ items:
     ]);
   });
 
+  it('reads a List the fast reader gives up on midway exactly once', () => {
+    // The anchor on the last line sends the whole file to the yaml package after the fast
+    // reader has already handed over the first items.
+    const text = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: a}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: b, labels: &l {x: y}}
+`;
+    const result = load(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.resources.map((r) => r.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  it('does not read the items of a document that is not a List', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n';
+    const result = load(text);
+    expect(result.resources).toEqual([]);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['unknown-kind']);
+  });
+
   it('requires List items to say their own apiVersion and kind', () => {
     const result = load('apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p\n');
     expect(result.diagnostics.map(where)).toEqual(['missing-field@4:3', 'missing-field@4:3']);

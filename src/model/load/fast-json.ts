@@ -1,4 +1,5 @@
 import { scalarNode, type MapNode, type ScalarNode, type SeqNode, type YNode } from '../schema/index.js';
+import type { ListItemSink } from './fast-yaml.js';
 import { resolvePlainScalar } from './scalars.js';
 
 /**
@@ -6,8 +7,8 @@ import { resolvePlainScalar } from './scalars.js';
  * as reading them with the `yaml` package (JSON is YAML). Like fast-yaml.ts it gives up, leaving
  * the file to `yaml`, on anything that is not plain valid JSON, duplicate keys included.
  */
-export function parseFastJson(text: string): YNode[] | undefined {
-  const reader = new JsonReader(text);
+export function parseFastJson(text: string, onListItem?: ListItemSink): YNode[] | undefined {
+  const reader = new JsonReader(text, onListItem);
   const start = reader.skipBlanks(0);
   if (text[start] !== '{' && text[start] !== '[') return undefined;
   const result = reader.value(start);
@@ -23,7 +24,10 @@ const MAX_DEPTH = 200;
 class JsonReader {
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly onListItem?: ListItemSink,
+  ) {}
 
   skipBlanks(at: number): number {
     let i = at;
@@ -73,14 +77,15 @@ class JsonReader {
     return [scalarNode(value as string, 'QUOTE_DOUBLE', at, i + 1), i + 1];
   }
 
-  private array(at: number): [YNode, number] | undefined {
+  private array(at: number, sink?: ListItemSink): [YNode, number] | undefined {
     const seq: SeqNode = { kind: 'seq', start: at, end: at, items: [] };
     let i = this.skipBlanks(at + 1);
     if (this.text[i] !== ']') {
       for (;;) {
         const item = this.value(i);
         if (!item) return undefined;
-        seq.items.push(item[0]);
+        if (sink) sink(item[0], 0);
+        else seq.items.push(item[0]);
         i = this.skipBlanks(item[1]);
         if (this.text[i] === ']') break;
         if (this.text[i] !== ',') return undefined;
@@ -89,6 +94,13 @@ class JsonReader {
     }
     seq.end = i + 1;
     return [seq, i + 1];
+  }
+
+  private streamedArray(at: number): [YNode, number] | undefined {
+    if (++this.depth > MAX_DEPTH) return undefined;
+    const result = this.array(at, this.onListItem);
+    this.depth--;
+    return result;
   }
 
   private object(at: number): [YNode, number] | undefined {
@@ -102,7 +114,10 @@ class JsonReader {
         keys.add(key[0].value as string);
         i = this.skipBlanks(key[1]);
         if (this.text[i] !== ':') return undefined;
-        const value = this.value(this.skipBlanks(i + 1));
+        // The top-level `items` of a list: handed over one by one, not kept (see ListItemSink).
+        const valueAt = this.skipBlanks(i + 1);
+        const streamItems = this.depth === 1 && key[0].value === 'items' && this.text[valueAt] === '[' && this.onListItem !== undefined;
+        const value = streamItems ? this.streamedArray(valueAt) : this.value(valueAt);
         if (!value) return undefined;
         map.keys.push(key[0]);
         map.values.push(value[0]);

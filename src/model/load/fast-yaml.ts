@@ -13,11 +13,11 @@ import { resolvePlainScalar, unescapeDoubleQuoted } from './scalars.js';
  * caller parses that file with `yaml`, which also reports any error. So this reader never
  * decides what an unusual input means, and never words an error.
  */
-export function parseFastYaml(text: string): YNode[] | undefined {
+export function parseFastYaml(text: string, onListItem?: ListItemSink): YNode[] | undefined {
   // Characters YAML forbids or that this subset leaves to the full parser.
   if (/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFEFF\t]|\r(?!\n)|^%/m.test(text)) return undefined;
   try {
-    return new FastYamlReader(text).documents();
+    return new FastYamlReader(text, onListItem).documents();
   } catch (error) {
     // Giving up is signalled by an exception so the recursive descent stays readable; it
     // never leaves this function. Anything else is a bug.
@@ -27,6 +27,13 @@ export function parseFastYaml(text: string): YNode[] | undefined {
 }
 
 class GiveUp extends Error {}
+
+/**
+ * Receives each item of a document's top-level `items:` list as soon as it is read (the
+ * item is then not kept in the tree), so a 50k-pod `kind: List` is never held whole.
+ * `document` is the index the enclosing document will have in the result.
+ */
+export type ListItemSink = (item: YNode, document: number) => void;
 
 const KEY = /[A-Za-z0-9_][A-Za-z0-9_.\/+-]*:(?=[ \r\n]|$)/y;
 const FLOW_PLAIN = /[^,\[\]{}#:'"\r\n]+/y;
@@ -44,7 +51,13 @@ class FastYamlReader {
   private pos = 0;
   private flowDepth = 0;
 
-  constructor(private readonly text: string) {}
+  /** Index of the document being read. */
+  private document = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly onListItem?: ListItemSink,
+  ) {}
 
   /** The stream's non-empty documents (empty ones are skipped by the loader anyway). */
   documents(): YNode[] {
@@ -58,7 +71,8 @@ class FastYamlReader {
         continue;
       }
       if (this.isMarker(line, '...')) throw new GiveUp();
-      docs.push(this.blockNode(line));
+      this.document = docs.length;
+      docs.push(this.blockNode(line, true));
       const next = this.nextContentLine(this.pos, true);
       if (next && !this.isMarker(next, '---')) throw new GiveUp();
     }
@@ -110,10 +124,10 @@ class FastYamlReader {
   }
 
   /** A block node whose first token is the content of `line` (which may start mid-line after `- `). */
-  private blockNode(line: Line): YNode {
+  private blockNode(line: Line, root = false): YNode {
     if (this.isSeqIndicator(line.content)) return this.blockSeq(line);
     KEY.lastIndex = line.content;
-    if (KEY.test(this.text)) return this.blockMap(line);
+    if (KEY.test(this.text)) return this.blockMap(line, root);
     const value = this.inlineValue(line.content);
     this.pos = this.lineEnd(line.content) + 1;
     return value;
@@ -123,7 +137,7 @@ class FastYamlReader {
     return this.text[at] === '-' && this.isBreakOrSpace(at + 1);
   }
 
-  private blockMap(first: Line): MapNode {
+  private blockMap(first: Line, root = false): MapNode {
     const map: MapNode = { kind: 'map', start: first.content, end: first.content, keys: [], values: [] };
     const keys = new Set<string>();
     let line: Line | undefined = first;
@@ -136,7 +150,7 @@ class FastYamlReader {
       const keyText = String(key.value);
       if (keys.has(keyText) || key.value === null) throw new GiveUp();
       keys.add(keyText);
-      const value = this.mapValue(line, colon);
+      const value = this.mapValue(line, colon, root && keyText === 'items');
       map.keys.push(key);
       map.values.push(value);
       end = value.end;
@@ -149,15 +163,16 @@ class FastYamlReader {
   }
 
   /** The value after `key:`: on the same line, or a block on the lines below. */
-  private mapValue(line: Line, colon: number): YNode {
+  private mapValue(line: Line, colon: number, listItems: boolean): YNode {
     let at = colon + 1;
     while (this.text.charCodeAt(at) === 32) at++;
     if (this.restIsEmpty(at)) {
       this.pos = this.lineEnd(at) + 1;
       const next = this.nextContentLine(this.pos);
-      if (next && next.indent > line.indent) return this.blockNode(next);
+      const sink = listItems ? this.onListItem : undefined;
+      if (next && next.indent > line.indent) return this.isSeqIndicator(next.content) ? this.blockSeq(next, sink) : this.blockNode(next);
       // A sequence may sit at its key's own indentation.
-      if (next && next.indent === line.indent && this.isSeqIndicator(next.content)) return this.blockSeq(next);
+      if (next && next.indent === line.indent && this.isSeqIndicator(next.content)) return this.blockSeq(next, sink);
       return this.nullAt(colon + 1);
     }
     const value = this.inlineValue(at);
@@ -172,13 +187,14 @@ class FastYamlReader {
     if (next && next.indent > indent) throw new GiveUp();
   }
 
-  private blockSeq(first: Line): SeqNode {
+  private blockSeq(first: Line, sink?: ListItemSink): SeqNode {
     const seq: SeqNode = { kind: 'seq', start: first.content, end: first.content, items: [] };
     let line: Line | undefined = first;
     let end = first.content;
     while (line && line.indent === first.indent && this.isSeqIndicator(line.content)) {
       const item = this.seqItem(line);
-      seq.items.push(item);
+      if (sink) sink(item, this.document);
+      else seq.items.push(item);
       end = item.end;
       line = this.nextContentLine(this.pos);
     }

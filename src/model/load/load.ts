@@ -1,4 +1,4 @@
-import { didYouMean, report, type Diagnostic } from '../../diag/index.js';
+import { didYouMean, LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import type { ObjectMeta, Resource } from '../resources.js';
 import { invalidType, missingField, unknownKind, yamlSyntax } from '../rules/index.js';
 import {
@@ -56,16 +56,35 @@ export function loadResources(sources: readonly LoadSource[]): LoadResult {
 
 /** Parses and decodes one file's text, appending to `result`. */
 export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): void {
-  const parsed = parseYamlFile(file, text, result.diagnostics);
-  const ctx: FileContext = { file, text, lines: parsed.lines, diagnostics: result.diagnostics, pointers, starts: lineStarts(text) };
-  for (const root of parsed.documents) {
-    if (isNull(root)) continue; // an empty document
+  const lines = new LineIndex(text);
+  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lineStarts(text) };
+  // Items of a top-level `items:` list are decoded as the reader produces them (see
+  // ListItemSink), into a buffer per document, kept only if that document is a List.
+  const streamed = new Map<number, LoadResult>();
+  const onListItem = (item: YNode, document: number) => {
+    let buffer = streamed.get(document);
+    if (!buffer) streamed.set(document, (buffer = { resources: [], diagnostics: [] }));
+    loadListItem(item, { ...ctx, diagnostics: buffer.diagnostics }, buffer.resources);
+  };
+  const parsed = parseYamlFile(file, text, result.diagnostics, { lines, onListItem });
+  parsed.documents.forEach((root, index) => {
+    if (isNull(root)) return; // an empty document
     if (root.kind !== 'map') {
       result.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, root), { actual: describeNode(root) }));
-      continue;
+      return;
     }
     loadDocument(root, ctx, result.resources);
-  }
+    const items = parsed.fast ? streamed.get(index) : undefined;
+    if (items && isStreamedList(root)) {
+      result.resources.push(...items.resources);
+      result.diagnostics.push(...items.diagnostics);
+    }
+  });
+}
+
+function isStreamedList(map: MapNode): boolean {
+  const kind = mapGet(map, 'kind');
+  return kind?.kind === 'scalar' && typeof kind.value === 'string' && isListKind(kind.value);
 }
 
 /** Decoding context plus the file's line starts, which each resource's lazy spans keep. */
@@ -144,14 +163,16 @@ function loadList(map: MapNode, ctx: FileContext, out: Resource[]): void {
     ctx.diagnostics.push(report(invalidType, 'expected', nodeSpan(ctx, items), { expected: 'a list', actual: describeNode(items) }));
     return;
   }
-  for (const item of items.items) {
-    if (isNull(item)) continue;
-    if (item.kind !== 'map') {
-      ctx.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, item), { actual: describeNode(item) }));
-      continue;
-    }
-    loadDocument(item, ctx, out);
+  for (const item of items.items) loadListItem(item, ctx, out);
+}
+
+function loadListItem(item: YNode, ctx: FileContext, out: Resource[]): void {
+  if (isNull(item)) return;
+  if (item.kind !== 'map') {
+    ctx.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, item), { actual: describeNode(item) }));
+    return;
   }
+  loadDocument(item, ctx, out);
 }
 
 function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string, ctx: FileContext): Resource {

@@ -3,7 +3,7 @@ import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import { yamlSyntax } from '../rules/index.js';
 import type { YNode } from '../schema/index.js';
 import { parseFastJson } from './fast-json.js';
-import { parseFastYaml } from './fast-yaml.js';
+import { parseFastYaml, type ListItemSink } from './fast-yaml.js';
 import { fromYamlDocument } from './from-yaml.js';
 
 export interface ParsedFile {
@@ -12,6 +12,19 @@ export interface ParsedFile {
   lines: LineIndex;
   /** The root node of each document that parsed without errors (those with errors are reported and left out). */
   documents: YNode[];
+  /**
+   * True when a fast reader read the file: then the items of top-level `items:` lists went
+   * to `onListItem` instead of into the tree. (When a fast reader gives up midway, items it
+   * already handed over must be discarded: the `yaml` package reads the file again, items included.)
+   */
+  fast: boolean;
+}
+
+export interface ParseOptions {
+  /** `false` forces the `yaml` package (tests compare the two readers). */
+  fast?: boolean;
+  lines?: LineIndex;
+  onListItem?: ListItemSink;
 }
 
 /**
@@ -21,13 +34,15 @@ export interface ParsedFile {
  * with any error is reported and skipped as a whole (kubectl refuses it too) rather than
  * decoded into follow-on errors.
  */
-export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[], options: { fast?: boolean } = {}): ParsedFile {
-  const lines = new LineIndex(text);
-  const parsed: ParsedFile = { file, text, lines, documents: [] };
-  // `fast: false` forces the `yaml` package (tests compare the two readers).
-  const fast = options.fast === false ? undefined : (parseFastYaml(text) ?? parseFastJson(text));
+export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[], options: ParseOptions = {}): ParsedFile {
+  const lines = options.lines ?? new LineIndex(text);
+  const parsed: ParsedFile = { file, text, lines, documents: [], fast: false };
+  // A JSON text starts with `{` or `[`, where the YAML reader never hands over list items,
+  // so when it gives up on such a file nothing has been handed over twice.
+  const fast = options.fast === false ? undefined : (parseFastYaml(text, options.onListItem) ?? parseFastJson(text, options.onListItem));
   if (fast) {
     parsed.documents = fast;
+    parsed.fast = true;
     return parsed;
   }
   let documents: Document.Parsed[];
