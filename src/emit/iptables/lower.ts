@@ -1,7 +1,7 @@
 import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../../ir/index.js';
 import { normaliseFamilies, type SetTypes } from './family.js';
 import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
-import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, topChainName } from './names.js';
+import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, isChainName, topChainName } from './names.js';
 import { lowerSets, setUsageErrors } from './sets.js';
 import { sortMatches } from './shape.js';
 
@@ -13,7 +13,7 @@ import { sortMatches } from './shape.js';
  * negated), any number of `-m` matches (set, conntrack, mark, icmp, multiport with ≤ 15
  * slots — a range costs 2) and ONE target. The IR allows OR-lists in every match, negated
  * OR-lists (= AND of negations) and several statements per rule. The gap is closed with
- * helper chains, and — in one case only, (g) — one scratch mark bit.
+ * helper chains, and — in one case only, (G) — one scratch mark bit.
  *
  * (A) Canonical conjunction (conjunction.ts). Per field, positive lists are intersected,
  *     negated lists united, positive entries a negated one covers are dropped (ports:
@@ -23,7 +23,7 @@ import { sortMatches } from './shape.js';
  *     ICMP match, negated or not: `! -s 10.0.0.0/8` lives in the IPv4 file). Every OR-list
  *     is made pairwise DISJOINT (no CIDR inside another, no name that a wildcard covers,
  *     ports merged). Hence the fact everything below rests on:
- *       (E) at most one alternative of an OR block holds for a packet, and no statement
+ *       (X) at most one alternative of an OR block holds for a packet, and no statement
  *           changes the fields alternatives test (addresses, ports, protocol, interfaces).
  *     A conjunction nothing satisfies drops the rule; so does a rule without actions.
  *
@@ -42,11 +42,11 @@ import { sortMatches } from './shape.js';
  *     If the product of the block sizes is ≤ 16, one flat rule per combination in the chain
  *     itself; else the first block inline and each further block a helper chain.
  *
- * (D) Combinations carry the WHOLE effect, for any mode: by (E) at most one combination
+ * (D) Combinations carry the WHOLE effect, for any mode: by (X) at most one combination
  *     holds, so the effect runs at most once, and if it comes back (NEXT) the remaining
  *     combinations fail. An OR of n values costs n rules, as in Felix.
  *
- * (E') Several statements [s1 … sn, verdict]: a `calpol-do-*` chain with one rule each.
+ * (E) Several statements [s1 … sn, verdict]: a `calpol-do-*` chain with one rule each.
  *     Call mode: `cond -j do`; do's end is NEXT; a final jump X is written `-g X` (X's
  *     return is then NEXT). Tail mode: `cond -g do`; do's end is EXIT, which IS `return`;
  *     a final goto X stays `-g X`. (Felix's "set mark; `-m mark --mark X/X -j RETURN`"
@@ -57,7 +57,7 @@ import { sortMatches } from './shape.js';
  *     end, NEXT); a `calpol-not-*` chain has `alternative -j RETURN` per negated value,
  *     then the effect. Inside helpers the effect is done as written (a jump becomes a goto,
  *     a do chain is entered by goto): their frame is the one the chain pushed, so the
- *     effect's end is NEXT. Non-terminal effects in a block chain are fine by (E).
+ *     effect's end is NEXT. Non-terminal effects in a block chain are fine by (X).
  *
  * (G) A TAIL-mode rule whose condition needs helpers cannot fail from inside one (RETURN
  *     there would be EXIT). It uses a flag bit F (the first of 0x80000, 0x100000, … — Felix's
@@ -69,8 +69,12 @@ import { sortMatches } from './shape.js';
  *     entry (lookup order: exact names, then the longest wildcard) that enters `do: clear F;
  *     -g target` — by goto for goto entries, by jump for jump entries (F is then clear, so no
  *     later entry fires) — and a last `-m mark --mark F/F -j MARK --set-xmark 0/F`. F is
- *     clear on every way out; the only trace it leaves: a packet that arrives with F set
- *     leaves with it clear. Depth stays constant: no chain of "rest" gotos.
+ *     clear on every way out. While F is set, only this rule's own rules run (its remaining
+ *     combinations, which fail by (X), and the F tests), so no other rule can see F; the
+ *     program itself never tests or sets F, so clearing it on entry changes nothing it
+ *     decides. The only trace: a packet that arrives with F set leaves with it clear.
+ *     Depth stays constant (moving the chain's rest into a `-g` chain instead would add a
+ *     level per such rule, and nft refuses more than 16).
  *
  * (H) Interface maps. Dispatch to a map whose entries all jump: `-j <map chain>` with
  *     `-i name -g target` per entry in lookup order (the target's return is NEXT; no entry:
@@ -135,12 +139,7 @@ function jumpMapChain(helpers: HelperChains, map: InterfaceMap, on: 'inInterface
     actions: [{ kind: 'goto', target: entry.target }],
     origin: map.origin,
   }));
-  let readable: string | undefined;
-  try {
-    readable = helpers.add(assertChainName(map.name), rules);
-  } catch {
-    readable = undefined;
-  }
+  const readable = isChainName(map.name) ? helpers.add(map.name, rules) : undefined;
   return readable ?? helpers.byContent(HELPER_PREFIX.map, rules);
 }
 
@@ -213,7 +212,9 @@ export function lowerForIptables(program: Program): Program {
     jumpMap: (map, on) => jumpMapChain(helpers, map, on),
     flag: () => flagBit(program),
   };
-  const lowered = new Map<string, Rule[]>(program.chains.map((chain) => [chain.name, chain.rules.flatMap((r) => lowerRule(r, context))]));
+  // Chains in name order: the first use of a map names its chain, whatever the input order.
+  const sources = [...program.chains].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lowered = new Map<string, Rule[]>(sources.map((chain) => [chain.name, chain.rules.flatMap((r) => lowerRule(r, context))]));
   for (const [name, rules] of helpers.chains) lowered.set(name, rules);
   const hooks = [...program.hooks].sort(compareHooks).map((h) => ({ ...h }));
   const reached = reachableChains(hooks, lowered);

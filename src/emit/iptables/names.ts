@@ -46,8 +46,10 @@ const RESERVED = new Set([
 const CHAIN_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,27}$/;
 const SET_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}$/;
 
+export const isChainName = (name: string): boolean => CHAIN_NAME.test(name) && !RESERVED.has(name);
+
 export function assertChainName(name: string): string {
-  if (!CHAIN_NAME.test(name) || RESERVED.has(name)) throw new Error(`iptables: chain name ${JSON.stringify(name)} cannot be used`);
+  if (!isChainName(name)) throw new Error(`iptables: chain name ${JSON.stringify(name)} cannot be used`);
   return name;
 }
 
