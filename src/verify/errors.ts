@@ -11,7 +11,11 @@ export type LabErrorCode =
   | 'command-failed'
   | 'agent-failed'
   | 'not-in-lab'
-  | 'lab-closed';
+  | 'lab-closed'
+  /** A verify target's tools or kernel support are missing. */
+  | 'target-unavailable'
+  /** The kernel refused to load an emitted ruleset (a calpol bug: the emitters must produce loadable output). */
+  | 'ruleset-refused';
 
 export class LabError extends Error {
   override readonly name = 'LabError';

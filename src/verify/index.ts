@@ -7,6 +7,7 @@ export {
   canonicalAddress,
   namespacesOf,
   newRunId,
+  hostEndpointStandIns,
   LAB_NAMESPACE_PATTERN,
   MAX_WORKLOADS,
   POD_INTERFACE,

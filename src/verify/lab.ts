@@ -21,6 +21,11 @@ export interface Lab {
   exec(namespace: string, argv: readonly string[], options?: CommandOptions): Promise<CommandResult>;
   /** Stop the agents and delete every namespace the lab created. Safe to call twice. */
   teardown(): Promise<TeardownReport>;
+  /**
+   * Stop the agents but leave the namespaces in place (`calpol lab up`, `verify --keep`);
+   * `labDown` removes them later. Afterwards `teardown` deletes nothing. Returns their names.
+   */
+  keep(): Promise<string[]>;
 }
 
 export type LabAvailability = { ok: true } | { ok: false; reason: string };
@@ -106,6 +111,16 @@ class RunningLab implements Lab {
   teardown(): Promise<TeardownReport> {
     this.closing ??= this.close();
     return this.closing;
+  }
+
+  async keep(): Promise<string[]> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.agents.values()].map((agent) => agent.stop()));
+      unregisterLiveLab(this.live);
+      return { removed: [], failed: [] };
+    })();
+    await this.closing;
+    return [...this.live.namespaces];
   }
 
   private async close(): Promise<TeardownReport> {

@@ -16,13 +16,15 @@ import { canonicalAddress, familyOf, type EndpointAddresses, type LabTopology } 
 export type { ProbeProtocol, ProbeFailureReason } from './agents/protocol.js';
 
 export interface ProbeRequest {
-  /** Endpoint name: the node, a workload or an external host. */
+  /** Endpoint name: the node, a workload, a host endpoint or an external host. */
   from: string;
   /** Destination address; it must belong to an endpoint of the lab. */
   to: string;
   protocol: ProbeProtocol;
   /** Destination port (TCP and UDP). */
   port?: number;
+  /** Source port (TCP and UDP); default an ephemeral one. */
+  sourcePort?: number;
 }
 
 export interface ProbeOptions {
@@ -57,13 +59,15 @@ interface LabEndpoint extends EndpointAddresses {
   namespace: string;
 }
 
-/** Every endpoint that can send or receive probes: the node, workloads, external hosts. */
+/** Every endpoint that can send or receive probes: the node, workloads, external hosts, host endpoints (the node again). */
 export function endpointsOf(topology: LabTopology): LabEndpoint[] {
   const { node } = topology;
+  const endpoint = (e: LabEndpoint): LabEndpoint => ({ name: e.name, namespace: e.namespace, ipv4: e.ipv4, ipv6: e.ipv6 });
   return [
-    { name: node.name, namespace: node.namespace, ipv4: node.ipv4, ipv6: node.ipv6 },
-    ...topology.workloads.map((w) => ({ name: w.name, namespace: w.namespace, ipv4: w.ipv4, ipv6: w.ipv6 })),
-    ...topology.externalHosts.map((h) => ({ name: h.name, namespace: h.namespace, ipv4: h.ipv4, ipv6: h.ipv6 })),
+    endpoint(node),
+    ...topology.workloads.map(endpoint),
+    ...topology.externalHosts.map(endpoint),
+    ...topology.hostEndpoints.map(endpoint),
   ];
 }
 
@@ -81,7 +85,7 @@ export class ProbeRunner {
       this.endpoints.set(endpoint.name, endpoint);
       for (const address of [endpoint.ipv4, endpoint.ipv6]) {
         const key = address === undefined ? undefined : canonicalAddress(address);
-        if (key !== undefined) this.owners.set(key, endpoint);
+        if (key !== undefined && !this.owners.has(key)) this.owners.set(key, endpoint);
       }
     }
   }
@@ -110,14 +114,15 @@ export class ProbeRunner {
     if (sourceAddress === undefined) return fail('error', 'invalid-request', `${source.name} has no IPv${family} address`);
     if (request.protocol === 'icmp') return this.ping(request, source, sourceAddress, options);
     const port = request.port;
-    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65_535) {
-      return fail('error', 'invalid-request', `a ${request.protocol} probe needs a port 1–65535`);
-    }
-    const listenError = await this.ensureListening(target.namespace, request.protocol, request.to, port);
+    const validPort = (p: number | undefined) => p !== undefined && Number.isInteger(p) && p >= 1 && p <= 65_535;
+    if (!validPort(port)) return fail('error', 'invalid-request', `a ${request.protocol} probe needs a port 1–65535`);
+    if (request.sourcePort !== undefined && !validPort(request.sourcePort)) return fail('error', 'invalid-request', 'the source port must be 1–65535');
+    const listenError = await this.ensureListening(target.namespace, request.protocol, request.to, port as number);
     if (listenError !== undefined) return fail('error', 'error', listenError);
     const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
     const token = `calpol-probe-${randomUUID()}`;
-    const command = { op: 'connect', protocol: request.protocol, address: request.to, port, sourceAddress, token, timeoutMs } as const;
+    const sourcePort = request.sourcePort === undefined ? {} : { sourcePort: request.sourcePort };
+    const command = { op: 'connect', protocol: request.protocol, address: request.to, port: port as number, sourceAddress, token, timeoutMs, ...sourcePort } as const;
     const response = await this.agentIn(source.namespace).request(command, timeoutMs);
     return this.toResult(request, response, started);
   }

@@ -24,7 +24,12 @@ export interface ExternalHostSpec {
   ipv6?: string;
 }
 
-/** A Calico host endpoint on the node: its uplink interface, or `*` (all interfaces). */
+/**
+ * A Calico host endpoint on the node: its addresses belong to the node. On the uplink
+ * interface (or `*`) they sit on the uplink, so outside traffic to them arrives there;
+ * on any other interface the lab makes a stand-in interface of that name to hold them
+ * (reachable from pods and the node, not from outside).
+ */
 export interface HostEndpointSpec {
   name: string;
   interfaceName: string;
@@ -50,6 +55,12 @@ export interface LabSpec {
   workloads: WorkloadSpec[];
   hostEndpoints?: HostEndpointSpec[];
   externalHosts?: ExternalHostSpec[];
+  /**
+   * Pin IPv6 neighbours (permanent entries on both ends of every veth) instead of leaving
+   * them to neighbour discovery, so that a loaded ruleset decides only the probes' own
+   * packets (see wiring.ts). Default false.
+   */
+  staticNeighbours?: boolean;
   /** Unique id of this run; default `<pid>-<12 random hex>`. Must be digits, a dash, then hex. */
   runId?: string;
 }
@@ -89,10 +100,13 @@ export interface LabExternalHost extends EndpointAddresses {
   namespace: string;
 }
 
-export interface LabHostEndpoint {
+/** A host endpoint of the node; `ipv4`/`ipv6` are its first expected IP of each family (probes use them). */
+export interface LabHostEndpoint extends EndpointAddresses {
   name: string;
   interfaceName: string;
   expectedIPs: string[];
+  /** Always the node's namespace: a host endpoint is the node itself. */
+  namespace: string;
 }
 
 export interface LabTopology {
@@ -104,6 +118,7 @@ export interface LabTopology {
   workloads: LabWorkload[];
   hostEndpoints: LabHostEndpoint[];
   externalHosts: LabExternalHost[];
+  staticNeighbours: boolean;
 }
 
 /** Namespaces of a lab look like `calpol-<pid>-<hex>-node`, `…-up`, `…-w<index>`. */
@@ -152,20 +167,18 @@ export function createTopology(spec: LabSpec): LabTopology {
     namespace: uplink.namespace,
     ...addressesOf(h),
   }));
-  const hostEndpoints = (spec.hostEndpoints ?? []).map((h) => ({
-    name: h.name,
-    interfaceName: h.interfaceName,
-    expectedIPs: h.expectedIPs ?? [node.ipv4, node.ipv6].filter((a): a is string => a !== undefined),
-  }));
-  const topology: LabTopology = { runId, prefix, node, uplink, workloads, hostEndpoints, externalHosts };
-  problems.push(...checkNames(topology), ...checkAddresses(topology), ...checkHostEndpoints(topology));
+  const hostEndpoints = (spec.hostEndpoints ?? []).map((h) => buildHostEndpoint(h, node));
+  const staticNeighbours = spec.staticNeighbours ?? false;
+  const topology: LabTopology = { runId, prefix, node, uplink, workloads, hostEndpoints, externalHosts, staticNeighbours };
+  const owners = new Map<string, string>();
+  problems.push(...checkNames(topology), ...checkAddresses(topology, owners), ...checkHostEndpoints(topology, owners));
   if (problems.length > 0) {
     throw new LabError('invalid-topology', `invalid lab topology:\n  - ${problems.join('\n  - ')}`);
   }
   return topology;
 }
 
-function addressesOf(spec: EndpointAddresses): EndpointAddresses {
+function addressesOf(spec: { ipv4?: string | undefined; ipv6?: string | undefined }): EndpointAddresses {
   const out: EndpointAddresses = {};
   if (spec.ipv4 !== undefined) out.ipv4 = spec.ipv4;
   if (spec.ipv6 !== undefined) out.ipv6 = spec.ipv6;
@@ -191,6 +204,18 @@ function buildNode(spec: NodeSpec, prefix: string, problems: string[]): LabNode 
   return node;
 }
 
+function buildHostEndpoint(spec: HostEndpointSpec, node: LabNode): LabHostEndpoint {
+  const expectedIPs = spec.expectedIPs ?? [node.ipv4, node.ipv6].filter((a): a is string => a !== undefined);
+  const first = (family: 4 | 6) => expectedIPs.find((ip) => familyOf(ip) === family);
+  return { name: spec.name, interfaceName: spec.interfaceName, expectedIPs, namespace: node.namespace, ...addressesOf({ ipv4: first(4), ipv6: first(6) }) };
+}
+
+/** Interfaces of host endpoints that are neither the uplink nor `*`: the lab makes stand-ins of these names. */
+export function hostEndpointStandIns(topology: LabTopology): string[] {
+  const names = topology.hostEndpoints.map((h) => h.interfaceName).filter((name) => name !== '*' && name !== topology.node.uplinkInterface);
+  return [...new Set(names)];
+}
+
 function buildWorkload(spec: WorkloadSpec, index: number, prefix: string): LabWorkload {
   return {
     name: spec.name,
@@ -211,7 +236,8 @@ function checkNames(topology: LabTopology): string[] {
     endpointNames.add(name);
   }
   const interfaces = new Set<string>(['lo']);
-  for (const name of [topology.node.uplinkInterface, ...topology.workloads.map((w) => w.interfaceName)]) {
+  const nodeInterfaces = [topology.node.uplinkInterface, ...topology.workloads.map((w) => w.interfaceName), ...hostEndpointStandIns(topology)];
+  for (const name of nodeInterfaces) {
     if (!INTERFACE_PATTERN.test(name)) problems.push(`interface name "${name}" must be 1–15 letters, digits, '_' or '-'`);
     if (interfaces.has(name)) problems.push(`interface name "${name}" is used twice in the node (or is reserved)`);
     interfaces.add(name);
@@ -220,7 +246,7 @@ function checkNames(topology: LabTopology): string[] {
 }
 
 /** Special-purpose addresses the lab refuses: they would not behave like pod or host addresses. */
-function reservedAddressProblem(address: string): string | undefined {
+export function reservedAddressProblem(address: string): string | undefined {
   const canonical = canonicalAddress(address);
   if (canonical === undefined) return `"${address}" is not an IP address`;
   if (familyOf(canonical) === 4) {
@@ -234,9 +260,9 @@ function reservedAddressProblem(address: string): string | undefined {
   return undefined;
 }
 
-function checkAddresses(topology: LabTopology): string[] {
+/** Fills `seen` (address → owner) for the host endpoint check. */
+function checkAddresses(topology: LabTopology, seen: Map<string, string>): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, string>();
   const { node } = topology;
   const owners: Array<[string, EndpointAddresses]> = [
     [node.name, { ipv4: node.ipv4, ipv6: node.ipv6 }],
@@ -259,16 +285,23 @@ function checkAddresses(topology: LabTopology): string[] {
   return problems;
 }
 
-function checkHostEndpoints(topology: LabTopology): string[] {
+/**
+ * Host endpoint addresses belong to the node: they may repeat the node's own addresses or
+ * each other's, but not an address of another namespace (a pod, an external host).
+ */
+function checkHostEndpoints(topology: LabTopology, owners: Map<string, string>): string[] {
   const problems: string[] = [];
-  const uplink = topology.node.uplinkInterface;
+  const { node } = topology;
+  const nodeOwned = new Set([node.ipv4, node.ipv6].map((a) => canonicalAddress(a ?? '')));
   for (const hep of topology.hostEndpoints) {
-    if (hep.interfaceName !== uplink && hep.interfaceName !== '*') {
-      problems.push(`host endpoint ${hep.name}: interface "${hep.interfaceName}" is not the node's uplink "${uplink}" or "*"`);
-    }
     for (const ip of hep.expectedIPs) {
-      if (canonicalAddress(ip) === undefined) problems.push(`host endpoint ${hep.name}: "${ip}" is not an IP address`);
+      const problem = reservedAddressProblem(ip);
+      const key = canonicalAddress(ip) ?? ip;
+      const owner = owners.get(key);
+      if (problem !== undefined) problems.push(`host endpoint ${hep.name}: ${problem}`);
+      else if (owner !== undefined && !nodeOwned.has(key)) problems.push(`host endpoint ${hep.name}: ${ip} is already used by ${owner}`);
     }
+    for (const ip of hep.expectedIPs) nodeOwned.add(canonicalAddress(ip));
   }
   return problems;
 }

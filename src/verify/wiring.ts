@@ -4,7 +4,7 @@ import { ip, ipIn } from './command.js';
 import { mapLimited } from './concurrency.js';
 import { LabError } from './errors.js';
 import type { SysctlEntry } from './agents/protocol.js';
-import type { LabTopology, LabWorkload } from './topology.js';
+import { canonicalAddress, familyOf, hostEndpointStandIns, type LabTopology, type LabWorkload } from './topology.js';
 
 /*
  * How the lab is wired, and why (the same as a Calico node with the CNI plugin):
@@ -34,6 +34,15 @@ import type { LabTopology, LabWorkload } from './topology.js';
  *   MAC), read back from the interface. proxy_ndp=1 and forwarding=1 are set on the host
  *   end, and duplicate address detection is disabled on both ends, since it would hold
  *   addresses "tentative" for a second on a link that has only two ends.
+ * - Host endpoints are the node itself: their expected IPs are added to the node, on the
+ *   uplink when the endpoint is on it (or `*`), else on a stand-in interface named like
+ *   the endpoint's (a veth whose other end lies unused, down, in the uplink namespace);
+ *   the uplink namespace routes them via the node.
+ * - With `staticNeighbours`, IPv6 neighbours are pinned (permanent entries: the pod's
+ *   gateway, the node's view of each pod, both ends of the uplink), so no neighbour
+ *   discovery crosses a loaded ruleset. A kernel check then measures what the ruleset does
+ *   to the probes' own packets, which is what the evaluators model. (IPv4 needs nothing:
+ *   ARP never passes through nftables' inet/ip tables or iptables.)
  */
 
 export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -44,7 +53,7 @@ export type AgentLookup = (namespace: string) => Agent;
 
 /** Whether any endpoint of the topology has an IPv6 address (then the node gets IPv6 too). */
 export function usesIpv6(topology: LabTopology): boolean {
-  return [...topology.workloads, ...topology.externalHosts].some((e) => e.ipv6 !== undefined);
+  return [...topology.workloads, ...topology.externalHosts, ...topology.hostEndpoints].some((e) => e.ipv6 !== undefined);
 }
 
 async function writeSysctls(agent: Agent, entries: SysctlEntry[]): Promise<void> {
@@ -66,6 +75,56 @@ export async function wireLab(topology: LabTopology, agentIn: AgentLookup): Prom
     if (host.ipv4) await ipIn(host.namespace, 'addr', 'add', `${host.ipv4}/32`, 'dev', 'lo');
     if (host.ipv6) await ipIn(host.namespace, '-6', 'addr', 'add', `${host.ipv6}/128`, 'dev', 'lo');
   }
+  await wireHostEndpoints(topology, ipv6);
+  if (ipv6 && topology.staticNeighbours) await pinIpv6Neighbours(topology);
+}
+
+/** Each host endpoint's addresses on the node (uplink or a stand-in of its interface name), routed from the uplink. */
+async function wireHostEndpoints(topology: LabTopology, ipv6: boolean): Promise<void> {
+  const { node, uplink } = topology;
+  // A veth rather than a dummy: kernels built without the dummy driver have veth (the lab needs it anyway).
+  for (const [index, name] of hostEndpointStandIns(topology).entries()) {
+    await ipIn(node.namespace, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `unused${index}`, 'netns', uplink.namespace);
+    if (ipv6) await ipIn(node.namespace, 'link', 'set', name, 'addrgenmode', 'none');
+    await ipIn(node.namespace, 'link', 'set', name, 'up');
+  }
+  const added = new Set([node.ipv4, node.ipv6].map((a) => canonicalAddress(a ?? '')));
+  for (const hep of topology.hostEndpoints) {
+    const device = hep.interfaceName === '*' ? node.uplinkInterface : hep.interfaceName;
+    for (const address of hep.expectedIPs) {
+      const key = canonicalAddress(address);
+      if (added.has(key)) continue;
+      added.add(key);
+      const v6 = familyOf(address) === 6;
+      const [bits, via] = v6 ? ['128', node.ipv6] : ['32', node.ipv4];
+      await ipIn(node.namespace, v6 ? '-6' : '-4', 'addr', 'add', `${address}/${bits}`, 'dev', device, ...(v6 ? ['nodad'] : []));
+      if (via !== undefined) await ipIn(uplink.namespace, v6 ? '-6' : '-4', 'route', 'add', `${address}/${bits}`, 'via', via, 'dev', uplink.interfaceName);
+    }
+  }
+}
+
+async function macOf(namespace: string, iface: string): Promise<string> {
+  const links = JSON.parse((await ip('-j', '-n', namespace, 'link', 'show', 'dev', iface)) || '[]') as Array<{ address?: string }>;
+  const mac = links[0]?.address;
+  if (mac === undefined) throw new LabError('command-failed', `${iface} in ${namespace} has no MAC address`);
+  return mac;
+}
+
+async function pinNeighbour(namespace: string, address: string, mac: string, iface: string): Promise<void> {
+  await ipIn(namespace, '-6', 'neigh', 'replace', address, 'lladdr', mac, 'dev', iface, 'nud', 'permanent');
+}
+
+/** Permanent IPv6 neighbour entries on both ends of every veth (see the header). */
+async function pinIpv6Neighbours(topology: LabTopology): Promise<void> {
+  const { node, uplink } = topology;
+  await mapLimited(topology.workloads.filter((w) => w.ipv6 !== undefined), WORKLOAD_WIRING_CONCURRENCY, async (workload) => {
+    const gateway = await hostLinkLocalAddress(node.namespace, workload.interfaceName);
+    await pinNeighbour(workload.namespace, gateway, CALICO_HOST_MAC, workload.podInterface);
+    await pinNeighbour(node.namespace, workload.ipv6 as string, await macOf(workload.namespace, workload.podInterface), workload.interfaceName);
+  });
+  if (node.ipv6 === undefined || node.gatewayIpv6 === undefined) return;
+  await pinNeighbour(node.namespace, node.gatewayIpv6, await macOf(uplink.namespace, uplink.interfaceName), node.uplinkInterface);
+  await pinNeighbour(uplink.namespace, node.ipv6, await macOf(node.namespace, node.uplinkInterface), uplink.interfaceName);
 }
 
 function noDadEntries(ipv6: boolean): SysctlEntry[] {

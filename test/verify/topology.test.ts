@@ -53,7 +53,7 @@ describe('lab topology (no root needed)', () => {
           { name: 'd', interfaceName: 'eth0', ipv6: 'fd00:65:0::2' },
           { name: 'e', ipv6: 'fd00:65::2' },
         ],
-        hostEndpoints: [{ name: 'hep', interfaceName: 'eth1' }],
+        hostEndpoints: [{ name: 'hep', interfaceName: 'eth1/x', expectedIPs: ['10.65.0.1', '127.0.0.1'] }],
       }),
     );
     expect(message).toContain('run id "x"');
@@ -64,7 +64,9 @@ describe('lab topology (no root needed)', () => {
     expect(message).toContain('169.254.1.1 is link-local');
     expect(message).toContain('interface name "eth0" is used twice');
     expect(message).toContain('fd00:65::2 is already used by d');
-    expect(message).toContain('"eth1" is not the node\'s uplink');
+    expect(message).toContain('interface name "eth1/x" must be');
+    expect(message).toContain('host endpoint hep: 10.65.0.1 is already used by a');
+    expect(message).toContain('host endpoint hep: 127.0.0.1 is reserved');
   });
 
   it('compares IPv6 addresses in one spelling', () => {

@@ -118,7 +118,10 @@ function roundTrip(request: ConnectRequest, start: (finish: (r: Omit<AgentRespon
 
 function connectTcp(request: ConnectRequest): Promise<AgentResponse> {
   return roundTrip(request, (finish) => {
-    const local = request.sourceAddress ? { localAddress: request.sourceAddress } : {};
+    const local = {
+      ...(request.sourceAddress ? { localAddress: request.sourceAddress } : {}),
+      ...(request.sourcePort ? { localPort: request.sourcePort } : {}),
+    };
     const options = { host: request.address, port: request.port, ...local };
     const socket = createConnection(options, () => socket.write(request.token));
     let received = '';
@@ -129,18 +132,20 @@ function connectTcp(request: ConnectRequest): Promise<AgentResponse> {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => finish(failureOf(error)));
     socket.on('close', () => finish({ ok: false, reason: 'reset', detail: 'closed before the echo' }));
-    return () => socket.destroy();
+    // A reset, not a FIN: no TIME_WAIT is left on the source port, so a retry may reuse it.
+    return () => (socket.readyState === 'open' ? socket.resetAndDestroy() : socket.destroy());
   });
 }
 
 function connectUdp(request: ConnectRequest): Promise<AgentResponse> {
   return roundTrip(request, (finish) => {
-    const socket = createSocket(isIPv6(request.address) ? 'udp6' : 'udp4');
+    // reuseAddr: probes to different destinations may share a fixed source port.
+    const socket = createSocket({ type: isIPv6(request.address) ? 'udp6' : 'udp4', reuseAddr: true });
     socket.on('message', (message) => {
       if (message.toString('utf8') === request.token) finish({ ok: true });
     });
     socket.on('error', (error: NodeJS.ErrnoException) => finish(failureOf(error)));
-    socket.bind({ port: 0, ...(request.sourceAddress ? { address: request.sourceAddress } : {}) }, () => {
+    socket.bind({ port: request.sourcePort ?? 0, ...(request.sourceAddress ? { address: request.sourceAddress } : {}) }, () => {
       socket.connect(request.port, request.address, () => socket.send(request.token));
     });
     return () => {

@@ -31,6 +31,8 @@ export type AgentRequest =
       address: string;
       port: number;
       sourceAddress?: string;
+      /** Bind this source port (default: an ephemeral one). */
+      sourcePort?: number;
       token: string;
       timeoutMs: number;
     }
