@@ -22,9 +22,11 @@ const SUBDOMAIN_MESSAGE =
 const LABEL_VALUE_MESSAGE =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
+const utf8 = new TextEncoder();
+
 /** Go's len(): bytes of UTF-8. */
 export function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : utf8.encode(text).length;
 }
 
 /** Problems with a qualified name (label or annotation key), in Kubernetes' words; empty when valid. */
