@@ -1,7 +1,7 @@
 import type { EntityMatch, ProtocolMatch } from '../model/index.js';
 import type { Selector } from '../selector/index.js';
 import type { TierPlan } from '../tiers/index.js';
-import { parsePrefix, PrefixSet, type Prefix } from './address.js';
+import { parsePrefix, PrefixSet, type Prefix } from '../model/index.js';
 import { PROTOCOL_NUMBERS } from './packet.js';
 
 export function protocolNumber(protocol: ProtocolMatch): number {

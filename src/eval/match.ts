@@ -1,5 +1,5 @@
 import type { EntityMatch, IcmpMatch, PolicyRule, PortMatch } from '../model/index.js';
-import { parsePrefix, prefixContains, type Prefix } from './address.js';
+import { parsePrefix, prefixContains, type Prefix } from '../model/index.js';
 import { protocolNumber, type IpSets } from './ipsets.js';
 import type { Packet } from './packet.js';
 

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../model/index.js';
-import type { Prefix } from './address.js';
+import type { Prefix } from '../model/index.js';
 
 /** IANA protocol numbers of the protocols calpol names. */
 export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
