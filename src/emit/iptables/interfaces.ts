@@ -4,14 +4,16 @@
  * so at most one alternative matches a packet.
  */
 
-/** What iptables accepts for an interface (IFNAMSIZ - 1 characters, no `+`, nothing the restore syntax gives meaning to). */
+/**
+ * What iptables accepts for an interface: at most IFNAMSIZ - 1 = 15 characters including
+ * a wildcard's `+`, no `+` otherwise, nothing the restore syntax gives meaning to.
+ */
 const NAME = /^[A-Za-z0-9_.@:-]{1,15}$/;
+const PREFIX = /^[A-Za-z0-9_.@:-]{0,14}$/;
 
 export function assertInterfaceName(name: string): string {
-  const base = name.endsWith('*') ? name.slice(0, -1) : name;
-  if (!(base === '' && name === '*') && !NAME.test(base)) {
-    throw new Error(`iptables: interface name ${JSON.stringify(name)} cannot be written (1-15 of [A-Za-z0-9_.@:-], optionally ending in *)`);
-  }
+  const ok = name.endsWith('*') ? PREFIX.test(name.slice(0, -1)) : NAME.test(name);
+  if (!ok) throw new Error(`iptables: interface name ${JSON.stringify(name)} cannot be written (1-15 of [A-Za-z0-9_.@:-], or ≤ 14 of them and *)`);
   return name;
 }
 

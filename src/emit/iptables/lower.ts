@@ -2,6 +2,7 @@ import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../..
 import { normaliseFamilies, type SetTypes } from './family.js';
 import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
 import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, isChainName, topChainName } from './names.js';
+import { assertInterfaceName } from './interfaces.js';
 import { lowerSets, setUsageErrors } from './sets.js';
 import { sortMatches } from './shape.js';
 
@@ -160,7 +161,10 @@ function checkProgram(program: Program): void {
   for (const map of program.maps) {
     if (maps.has(map.name)) throw new Error(`iptables: map ${map.name} is defined twice`);
     maps.add(map.name);
-    for (const entry of map.entries) if (!names.has(entry.target)) throw new Error(`iptables: map ${map.name} goes to unknown chain ${entry.target}`);
+    for (const entry of map.entries) {
+      assertInterfaceName(entry.interface);
+      if (!names.has(entry.target)) throw new Error(`iptables: map ${map.name} goes to unknown chain ${entry.target}`);
+    }
   }
   for (const chain of program.chains) {
     for (const rule of chain.rules) {
