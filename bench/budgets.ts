@@ -1,0 +1,54 @@
+/**
+ * The performance budgets (set for size L on a 2-core machine). A benchmark reports; it
+ * does not fail: each budget is PASS, MISS, or n/a when its number could not be measured.
+ */
+
+export interface BenchSummary {
+  size: string;
+  results: Record<string, { median_ms: number; min_ms: number; max_ms: number }>;
+  compile_to_floor_ratio: number | null;
+  rss_mb: number | null;
+  matrix_verdicts_per_s: number | null;
+  rules_per_packet: { avg: number; max: number; over_bound: number; packets: number } | null;
+  scaling: Record<string, number>;
+}
+
+export interface BudgetCheck {
+  budget: string;
+  value: string;
+  status: 'PASS' | 'MISS' | 'n/a';
+}
+
+const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+
+function check(budget: string, value: number | null | undefined, ok: (v: number) => boolean, show: (v: number) => string): BudgetCheck {
+  if (value === null || value === undefined || Number.isNaN(value)) return { budget, value: 'not measured', status: 'n/a' };
+  return { budget, value: show(value), status: ok(value) ? 'PASS' : 'MISS' };
+}
+
+export function checkBudgets(summary: BenchSummary): BudgetCheck[] {
+  const median = (name: string) => summary.results[name]?.median_ms;
+  const scalingEntries = Object.entries(summary.scaling);
+  const worstScaling = scalingEntries.reduce<[string, number] | undefined>((worst, entry) => (!worst || entry[1] > worst[1] ? entry : worst), undefined);
+  const packets = summary.rules_per_packet;
+  return [
+    check('per-node compile (nft) ≤ 1.5 s', median('compile-node-nft'), (v) => v <= 1500, ms),
+    check('per-node compile (iptables) ≤ 1.5 s', median('compile-node-iptables'), (v) => v <= 1500, ms),
+    check('peak RSS ≤ 1 GiB', summary.rss_mb, (v) => v <= 1024, (v) => `${v.toFixed(0)} MB`),
+    check('load+plan+compile (whole cluster, nft) ≤ 2× floor', summary.compile_to_floor_ratio, (v) => v <= 2, (v) => `${v.toFixed(2)}×`),
+    check('explain cold ≤ 2 s', median('explain-cold'), (v) => v <= 2000, ms),
+    check('matrix ≥ 1M verdicts/s', summary.matrix_verdicts_per_s, (v) => v >= 1e6, (v) => `${(v / 1e6).toFixed(2)}M/s`),
+    check(
+      'doubling the input ≤ 2.1× time (every step)',
+      worstScaling?.[1],
+      (v) => v <= 2.1,
+      (v) => `worst ${v.toFixed(2)}× (${worstScaling?.[0]})`,
+    ),
+    check(
+      'rules per packet ≤ rules of the selecting policies + constant',
+      packets?.over_bound,
+      (v) => v === 0,
+      (v) => `${v} of ${packets?.packets} packets over the bound (avg ${packets?.avg.toFixed(1)}, max ${packets?.max})`,
+    ),
+  ];
+}

@@ -1,0 +1,65 @@
+import { stepNamed } from './steps/index.js';
+import { readSources } from './steps/types.js';
+
+/**
+ * Runs one measured step in its own process, so its peak RSS (`maxRSS`) is that step's
+ * alone: setup (loading the cluster and whatever the step needs) and the timed runs.
+ * Prints one JSON line: {step, times_ms, setup_ms, rss_mb, extras} or {step, skipped}.
+ *
+ *   node --expose-gc dist/bench/child.js STEP DIR NODE RUNS SEED
+ */
+
+export interface ChildResult {
+  step: string;
+  skipped?: string;
+  /** The step failed (after `times_ms.length` runs): the error, as thrown. */
+  error?: string;
+  times_ms?: number[];
+  setup_ms?: number;
+  /** Peak resident set of this process (null when the work runs in spawned processes). */
+  rss_mb?: number | null;
+  extras?: Record<string, unknown>;
+}
+
+interface Running {
+  times_ms: number[];
+  extras?: () => Record<string, unknown>;
+}
+
+function measure(name: string, dir: string, node: string, runs: number, seed: number, running: Running): ChildResult {
+  const step = stepNamed(name);
+  const setupStart = performance.now();
+  const prepared = step.prepare({ dir, sources: readSources(dir), node, seed });
+  if (typeof prepared === 'string') return { step: name, skipped: prepared };
+  const setup_ms = performance.now() - setupStart;
+  if (prepared.extras) running.extras = prepared.extras;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    const start = performance.now();
+    prepared.run();
+    running.times_ms.push((performance.now() - start) / (prepared.divisor ?? 1));
+  }
+  const rss_mb = step.spawns ? null : process.resourceUsage().maxRSS / 1024;
+  return { step: name, times_ms: running.times_ms, setup_ms, rss_mb, extras: prepared.extras?.() ?? {} };
+}
+
+function main([name, dir, node, runs, seed]: string[]): ChildResult {
+  if (!name || !dir || !node) throw new Error('usage: child.js STEP DIR NODE RUNS SEED');
+  const running: Running = { times_ms: [] };
+  try {
+    return measure(name, dir, node, Number(runs ?? '3'), Number(seed ?? '1'), running);
+  } catch (error) {
+    // A step that fails (a bug, a limit) is a result too: say what failed, keep what was measured.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    let extras: Record<string, unknown> = {};
+    try {
+      extras = running.extras?.() ?? {};
+    } catch {
+      // nothing more to report
+    }
+    return { step: name, error: message.slice(0, 500), times_ms: running.times_ms, rss_mb: process.resourceUsage().maxRSS / 1024, extras };
+  }
+}
+
+process.stdout.write(JSON.stringify(main(process.argv.slice(2))) + '\n');

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildResult } from './child.js';
+import { generateCluster, scaledSize, SIZES, writeCluster, type SizeName } from './generate.js';
+import { buildReport, formatMs, formatTable, type BenchReport } from './report.js';
+import { STEPS } from './steps/index.js';
+
+/**
+ * npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N]
+ *                  [--steps a,b,...] [--save FILE] [--keep DIR]
+ *
+ * Generates the cluster (and, for the scaling ratios, one twice its size), then runs every
+ * step in its own child process (bench/child.ts): setup, then N timed runs. Prints a table
+ * (default) or one JSON object (--json); --save also writes the JSON to a file.
+ */
+
+interface Options {
+  size: SizeName;
+  json: boolean;
+  runs: number;
+  scaling: boolean;
+  seed: number;
+  steps: string[];
+  save?: string;
+  keep?: string;
+}
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const NODE = 'node-000';
+
+function usage(message: string): never {
+  console.error(`${message}\nusage: npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N] [--steps a,b] [--save FILE] [--keep DIR]`);
+  process.exit(2);
+}
+
+function parseOptions(args: readonly string[]): Options {
+  const value = (flag: string) => {
+    const at = args.indexOf(flag);
+    if (at < 0) return undefined;
+    const next = args[at + 1];
+    if (next === undefined || next.startsWith('--')) usage(`${flag} needs a value`);
+    return next;
+  };
+  const size = (value('--size') ?? 'S') as SizeName;
+  if (!(size in SIZES)) usage(`unknown size ${size}`);
+  const steps = value('--steps')?.split(',') ?? STEPS.map((step) => step.name);
+  const unknown = steps.filter((name) => !STEPS.some((step) => step.name === name));
+  if (unknown.length > 0) usage(`unknown steps: ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.name).join(', ')}`);
+  const options: Options = {
+    size,
+    json: args.includes('--json'),
+    runs: Number(value('--runs') ?? (size === 'L' ? 3 : 5)),
+    scaling: !args.includes('--no-scaling'),
+    seed: Number(value('--seed') ?? 1),
+    steps,
+  };
+  const save = value('--save');
+  const keep = value('--keep');
+  if (save !== undefined) options.save = save;
+  if (keep !== undefined) options.keep = keep;
+  if (!Number.isInteger(options.runs) || options.runs < 1) usage('--runs must be a positive integer');
+  return options;
+}
+
+function progress(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+function runChild(step: string, dir: string, options: Options): ChildResult {
+  const child = spawnSync(process.execPath, ['--expose-gc', CHILD, step, dir, NODE, String(options.runs), String(options.seed)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as ChildResult;
+  } catch {
+    const why = child.signal ? `killed by ${child.signal}` : `exited ${child.status}`;
+    return { step, error: `${why}: ${child.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`, times_ms: [] };
+  }
+}
+
+function generate(dir: string, options: Options, scale: number): string {
+  const started = performance.now();
+  const cluster = generateCluster(scaledSize(options.size, scale), options.seed);
+  writeCluster(dir, cluster.files);
+  const c = cluster.counts;
+  progress(`generated ${options.size}×${scale}: ${c.policies} policies, ${c.pods} pods, ${c.nodes} nodes in ${dir} (${formatMs(performance.now() - started)})`);
+  return dir;
+}
+
+function measureAll(dir: string, label: string, options: Options): ChildResult[] {
+  const results: ChildResult[] = [];
+  for (const [index, name] of options.steps.entries()) {
+    const result = runChild(name, dir, options);
+    const times = result.times_ms ?? [];
+    const shown = result.error ? `FAILED ${result.error}` : result.skipped ? `skipped (${result.skipped})` : times.map((t) => formatMs(t)).join(', ');
+    progress(`[${label} ${index + 1}/${options.steps.length}] ${name}: ${shown}`);
+    results.push(result);
+  }
+  return results;
+}
+
+function commit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout.trim() !== '';
+  return head === '' ? 'unknown' : `${head}${dirty ? ' (with uncommitted changes)' : ''}`;
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const root = options.keep ?? mkdtempSync(join(tmpdir(), 'calpol-bench-'));
+  const loadAtStart = loadavg()[0] as number;
+  try {
+    const base = measureAll(generate(join(root, `${options.size}-x1`), options, 1), options.size, options);
+    const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options) : [];
+    const meta: BenchReport['meta'] = {
+      date: new Date().toISOString(),
+      commit: commit(),
+      runs: options.runs,
+      seed: options.seed,
+      node: NODE,
+      cpus: cpus().length,
+      node_version: process.version,
+      load_average: [loadAtStart, loadavg()[0] as number],
+    };
+    const report = buildReport(options.size, base, doubled, meta);
+    const json = JSON.stringify(report, null, 2) + '\n';
+    if (options.save) writeFileSync(options.save, json);
+    const descriptions = Object.fromEntries(STEPS.map((step) => [step.name, step.description]));
+    process.stdout.write(options.json ? json : formatTable(report, options.steps, descriptions));
+  } finally {
+    if (options.keep === undefined) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main();

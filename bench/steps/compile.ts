@@ -1,0 +1,151 @@
+import { parseAllDocuments } from 'yaml';
+import { emitIptables, lowerForIptables } from '../../src/emit/iptables/index.js';
+import { emitNft, formatNftJson } from '../../src/emit/nft/index.js';
+import { buildProgram, type BuildOptions, type Program } from '../../src/ir/index.js';
+import type { Model } from '../../src/model/index.js';
+import { buildTierPlan, type TierPlan } from '../../src/tiers/index.js';
+import { consume, loadValid, planOf, type PreparedStep, type Step, type StepContext } from './types.js';
+
+/** Rule, chain, set and map counts of a program (what the emitted ruleset holds). */
+export function programCounts(program: Program): Record<string, number> {
+  return {
+    chains: program.chains.length,
+    rules: program.chains.reduce((sum, chain) => sum + chain.rules.length, 0),
+    sets: program.sets.length,
+    set_elements: program.sets.reduce((sum, set) => sum + set.elements.length, 0),
+    map_entries: program.maps.reduce((sum, map) => sum + map.entries.length, 0),
+  };
+}
+
+export function compileProgram(plan: TierPlan, options: BuildOptions): Program {
+  const built = buildProgram(plan, options);
+  const errors = built.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`buildProgram: ${errors.length} errors; first: ${errors[0]?.message}`);
+  return built.program;
+}
+
+export const compileNft = (plan: TierPlan, options: BuildOptions): { program: Program; text: string } => {
+  const program = compileProgram(plan, options);
+  return { program, text: formatNftJson(emitNft(program)) };
+};
+
+export const compileIptables = (plan: TierPlan, options: BuildOptions) => {
+  const program = compileProgram(plan, options);
+  return { program, output: emitIptables(lowerForIptables(program)) };
+};
+
+/**
+ * The plan a compile step uses. For the whole cluster (no node: every endpoint local) the
+ * host endpoints are left out: every node's is on `eth0`, and one program cannot have two
+ * endpoints on one interface (buildProgram reports sharedInterface), so calpol cannot
+ * compile them all into one ruleset. They are 1 in 250 endpoints.
+ */
+export function planFor(model: Model, scope: 'node' | 'cluster'): TierPlan {
+  if (scope === 'node') return planOf(model);
+  const endpoints = model.inventory.endpoints.filter((endpoint) => endpoint.kind !== 'host');
+  return buildTierPlan(model.policySet, { ...model.inventory, endpoints });
+}
+
+const countLines = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix)).length;
+
+function nftStep(scope: 'node' | 'cluster'): Step {
+  return {
+    name: `compile-${scope}-nft`,
+    description: `buildProgram (${scope === 'node' ? 'one node' : 'every endpoint local'}) + emitNft + formatNftJson`,
+    prepare(context: StepContext): PreparedStep {
+      const plan = planFor(loadValid(context.sources), scope);
+      const options = scope === 'node' ? { node: context.node } : {};
+      const phases = { build_ms: [] as number[], emit_ms: [] as number[], format_ms: [] as number[] };
+      let counts: Record<string, number> = { local_endpoints: localEndpoints(plan, options) };
+      return {
+        run() {
+          const start = performance.now();
+          const program = compileProgram(plan, options);
+          const built = performance.now();
+          counts = { ...counts, ...programCounts(program) };
+          const document = emitNft(program);
+          const emitted = performance.now();
+          phases.build_ms.push(built - start);
+          phases.emit_ms.push(emitted - built);
+          const text = formatNftJson(document);
+          phases.format_ms.push(performance.now() - emitted);
+          counts.bytes = text.length;
+          consume(text);
+        },
+        extras: () => ({ ...counts, ...Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, values.length > 0 ? median(values) : null])) }),
+      };
+    },
+  };
+}
+
+function iptablesStep(scope: 'node' | 'cluster'): Step {
+  return {
+    name: `compile-${scope}-iptables`,
+    description: `buildProgram + lowerForIptables + emitIptables (${scope === 'node' ? 'one node' : 'every endpoint local'})`,
+    prepare(context: StepContext): PreparedStep {
+      const plan = planFor(loadValid(context.sources), scope);
+      const options = scope === 'node' ? { node: context.node } : {};
+      let counts: Record<string, number> = {};
+      return {
+        run() {
+          const { output } = compileIptables(plan, options);
+          counts = {
+            rules: countLines(output.iptables, '-A ') + countLines(output.ip6tables, '-A '),
+            sets: countLines(output.ipsets, 'create '),
+            set_elements: countLines(output.ipsets, 'add '),
+            bytes: output.iptables.length + output.ip6tables.length + output.ipsets.length,
+          };
+          consume(output);
+        },
+        extras: () => counts,
+      };
+    },
+  };
+}
+
+function localEndpoints(plan: TierPlan, options: BuildOptions): number {
+  return plan.inventory.endpoints.filter((e) => options.node === undefined || e.node === undefined || e.node === options.node).length;
+}
+
+/**
+ * The I/O floor: what any tool reading these files and writing this output must do at
+ * least — decode and parse the YAML (the `yaml` package's parseAllDocuments) and serialize
+ * an output of the same size (the whole-cluster nft document, as JSON with formatNftJson's
+ * indent). Two steps, so the parse does not run with the output document alive in the heap.
+ */
+export const floorYamlStep: Step = {
+  name: 'floor-yaml',
+  description: 'I/O floor, input: TextDecoder + yaml parseAllDocuments of the same files',
+  prepare(context: StepContext): PreparedStep {
+    return {
+      run() {
+        for (const source of context.sources) consume(parseAllDocuments(new TextDecoder().decode(source.bytes)));
+      },
+    };
+  },
+};
+
+export const floorSerializeStep: Step = {
+  name: 'floor-serialize',
+  description: 'I/O floor, output: JSON.stringify (indent 2) of the whole-cluster nft document, command by command',
+  prepare(context: StepContext): PreparedStep {
+    // Command by command: at L the whole text is longer than a JavaScript string can be.
+    const output = emitNft(compileProgram(planFor(loadValid(context.sources), 'cluster'), {}));
+    let bytes = 0;
+    return {
+      run() {
+        bytes = 0;
+        for (const command of output.nftables) bytes += JSON.stringify(command, null, 2).length;
+      },
+      extras: () => ({ output_bytes: bytes }),
+    };
+  },
+};
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export const compileSteps: Step[] = [nftStep('node'), nftStep('cluster'), iptablesStep('node'), iptablesStep('cluster')];
