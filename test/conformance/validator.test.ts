@@ -37,8 +37,9 @@ describe('upstream validator vectors', () => {
 
   vectors.forEach((vector, index) => {
     const title = `#${index} ${vector.kind}: ${vector.description}`;
-    const test = UNREPRESENTABLE.has(index) ? it.skip : it;
-    test(title, () => {
+    // An unrepresentable vector is checked by the test below instead (no silent skip).
+    if (UNREPRESENTABLE.has(index)) return;
+    it(title, () => {
       const value = vector.metadata !== undefined ? { metadata: vector.metadata, spec: vector.spec } : vector.spec;
       // Fields calpol cannot enforce (http, services) are valid API: only their enforcement is unsupported.
       const errors = validateFragment(vector.kind, value, { allowUnsupported: true }).filter((d) => d.severity === 'error');
@@ -53,7 +54,7 @@ describe('upstream validator vectors', () => {
     });
   });
 
-  it('keeps the list of unrepresentable vectors honest', () => {
+  it('#119: its JSON lost the port numbers upstream tested; the named port "foo" it kept is valid and accepted', () => {
     for (const [index, why] of UNREPRESENTABLE) {
       const vector = vectors[index] as Vector;
       expect(vector.valid, why).toBe(false);
