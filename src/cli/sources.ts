@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SourceFile } from '../model/index.js';
+import { decodeSource, type SourceFile } from '../model/index.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -80,7 +80,9 @@ export function sourceLineLookup(sources: readonly SourceFile[]): (file: string,
     if (!lines) {
       const bytes = byFile.get(file);
       if (!bytes) return undefined;
-      lines = new TextDecoder('utf-8', { fatal: false }).decode(bytes).split('\n');
+      // Decoded as the loader decodes it (BOM, UTF-16), so columns line up with diagnostics.
+      const decoded = decodeSource(file, bytes);
+      lines = (decoded.ok ? decoded.text : new TextDecoder('utf-8', { fatal: false }).decode(bytes)).split('\n');
       cache.set(file, lines);
     }
     return lines[line - 1]?.replace(/\r$/, '');

@@ -26,22 +26,45 @@ export interface Model {
 }
 
 /**
- * load → validate → normalize. Normalization only runs on resources that passed
- * validation, so its input is always well-formed; a resource with errors is dropped
- * from the policy set (and the model reports hasErrors, so nothing is compiled from it).
+ * The resources some error diagnostic points into: resources sorted by position per file,
+ * each error located by binary search (errors × log(resources), not errors × resources).
+ */
+function resourcesWithErrors(resources: readonly Resource[], diagnostics: readonly Diagnostic[]): Set<Resource> {
+  const byFile = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    let list = byFile.get(resource.span.file);
+    if (!list) byFile.set(resource.span.file, (list = []));
+    list.push(resource);
+  }
+  for (const list of byFile.values()) list.sort((a, b) => a.span.offset - b.span.offset);
+  const invalid = new Set<Resource>();
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.severity !== 'error' || !diagnostic.span) continue;
+    const list = byFile.get(diagnostic.span.file);
+    if (!list) continue;
+    let low = 0;
+    let high = list.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((list[middle] as Resource).span.offset <= diagnostic.span.offset) low = middle;
+      else high = middle - 1;
+    }
+    const candidate = list[low] as Resource;
+    const { offset, length } = candidate.span;
+    if (diagnostic.span.offset >= offset && diagnostic.span.offset < offset + Math.max(length, 1)) invalid.add(candidate);
+  }
+  return invalid;
+}
+
+/**
+ * load → validate → normalize. Normalization only runs on resources without errors, so
+ * its input is always well-formed; a resource with errors is left out of the policy set
+ * (and the model reports hasErrors, so nothing is compiled from it).
  */
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
   const loaded = loadResources([...sources]);
   const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
-  const invalid = new Set<Resource>();
-  for (const d of validation) {
-    if (d.severity !== 'error' || !d.span) continue;
-    for (const resource of loaded.resources) {
-      if (resource.span.file === d.span.file && d.span.offset >= resource.span.offset && d.span.offset < resource.span.offset + resource.span.length) {
-        invalid.add(resource);
-      }
-    }
-  }
+  const invalid = resourcesWithErrors(loaded.resources, [...loaded.diagnostics, ...validation]);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));
   const normalized = normalize(valid);
   const inputDiagnostics = [...loaded.diagnostics, ...validation];
