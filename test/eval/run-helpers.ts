@@ -1,4 +1,4 @@
-import { decodeNft, emitNft, originLookupFor } from '../../src/emit/nft/index.js';
+import { emittedProgram } from '../../src/cli/via.js';
 import { parsePrefix, run, RunEvaluator, type Packet, type Prefix, type RunInput } from '../../src/eval/index.js';
 import { buildProgram, type Action, type AddressSet, type BuildOptions, type Chain, type Hook, type InterfaceMap, type Match, type Origin, type Program, type Rule } from '../../src/ir/index.js';
 import type { TierPlan } from '../../src/tiers/index.js';
@@ -69,10 +69,11 @@ export function matchHolds(match: Match | Match[], input: RunInput, sets: Addres
   return run(p, input).verdict === 'accept';
 }
 
-/** Evaluators of one plan's per-node programs: the IR itself, and the IR emitted as nft JSON and decoded back. */
+/** Evaluators of one plan's per-node programs: the IR itself, and the IR emitted (nft JSON, iptables-restore + ipsets) and decoded back. */
 export interface NodeEvaluators {
   ir: (node: string | undefined) => RunEvaluator;
   nft: (node: string | undefined) => RunEvaluator;
+  iptables: (node: string | undefined) => RunEvaluator;
   /** Error diagnostics of the builds so far (a program the compiler refuses is not held to the reference). */
   buildErrors: string[];
 }
@@ -101,6 +102,10 @@ export function nodeEvaluators(plan: TierPlan, options: BuildOptions = {}): Node
       return evaluator;
     };
   };
-  const decoded = (program: Program) => decodeNft(JSON.parse(JSON.stringify(emitNft(program))), originLookupFor(program));
-  return { ir: cached((program) => new RunEvaluator(program)), nft: cached((program) => new RunEvaluator(decoded(program))), buildErrors };
+  return {
+    ir: cached((program) => new RunEvaluator(program)),
+    nft: cached((program) => new RunEvaluator(emittedProgram(program, 'nft'))),
+    iptables: cached((program) => new RunEvaluator(emittedProgram(program, 'iptables'))),
+    buildErrors,
+  };
 }
