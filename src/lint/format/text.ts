@@ -64,6 +64,8 @@ export function formatText(diagnostics: readonly Diagnostic[], options: TextForm
   const blocks = diagnostics.map((d) => formatDiagnosticText(d, options));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const summary = errors + warnings === 0 ? 'no problems found' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  const infos = diagnostics.length - errors - warnings;
+  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infos > 0 ? `, ${infos} info` : ''}`;
+  const summary = diagnostics.length === 0 ? 'no problems found' : counts;
   return [...blocks, summary].join('\n') + '\n';
 }

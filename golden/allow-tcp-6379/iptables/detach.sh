@@ -1,0 +1,32 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-52339233f60bf3c4 calpol-do-894ee583084f5ae3 calpol-do-eb991ef062883fd6 calpol-do-ee8366d813401f17 cp-forward cp-from-wl cp-fw-cali167f4f66c99-cd9a88 cp-fw-cali8cf49aa308a-faf988 cp-fw-calif769ad5a5f1-578642 cp-input cp-output cp-pi-np-production-a-1f1ebd cp-po-np-production-a-1f1ebd cp-pri-kns.production-beda67 cp-pro-kns.production-beda67 cp-to-wl cp-tw-cali167f4f66c99-cd9a88 cp-tw-cali8cf49aa308a-faf988 cp-tw-calif769ad5a5f1-578642 cp-wl-to-host
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-52339233f60bf3c4 calpol-do-894ee583084f5ae3 calpol-do-eb991ef062883fd6 calpol-do-ee8366d813401f17 cp-forward cp-from-wl cp-fw-cali167f4f66c99-cd9a88 cp-fw-cali8cf49aa308a-faf988 cp-fw-calif769ad5a5f1-578642 cp-input cp-output cp-pi-np-production-a-1f1ebd cp-po-np-production-a-1f1ebd cp-pri-kns.production-beda67 cp-pro-kns.production-beda67 cp-to-wl cp-tw-cali167f4f66c99-cd9a88 cp-tw-cali8cf49aa308a-faf988 cp-tw-calif769ad5a5f1-578642 cp-wl-to-host
+ipset destroy cp4s-ab570f64aed70659b35885dea4 2>/dev/null || true
+ipset destroy cp6s-f6d9f8f73cfd8728b9defc9913 2>/dev/null || true

@@ -1,0 +1,36 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-129209f679723c2f calpol-do-1fe3126fe6a7d1aa calpol-do-2e452bbb8f3f1245 calpol-do-66470292040dfcc0 calpol-do-86ad51c587da1920 calpol-do-896a425c9deda875 calpol-do-9f2cf3150e49459c cp-forward cp-from-wl cp-fw-cali5a857e66904-86e09f cp-fw-cali96971f43451-a4e488 cp-fw-caliaeddd72e3b0-700b1a cp-input cp-output cp-pi-gnp-default-den-239756 cp-pi-np-app-db-ingre-ba279e cp-po-gnp-default-den-239756 cp-po-np-app-web-egre-0248b1 cp-pri-kns.app-8d8b6a cp-pri-kns.kube-syste-7d2c0a cp-pro-kns.app-8d8b6a cp-pro-kns.kube-syste-7d2c0a cp-to-wl cp-tw-cali5a857e66904-86e09f cp-tw-cali96971f43451-a4e488 cp-tw-caliaeddd72e3b0-700b1a cp-wl-to-host
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-129209f679723c2f calpol-do-1fe3126fe6a7d1aa calpol-do-2e452bbb8f3f1245 calpol-do-66470292040dfcc0 calpol-do-86ad51c587da1920 calpol-do-896a425c9deda875 calpol-do-9f2cf3150e49459c cp-forward cp-from-wl cp-fw-cali5a857e66904-86e09f cp-fw-cali96971f43451-a4e488 cp-fw-caliaeddd72e3b0-700b1a cp-input cp-output cp-pi-gnp-default-den-239756 cp-pi-np-app-db-ingre-ba279e cp-po-gnp-default-den-239756 cp-po-np-app-web-egre-0248b1 cp-pri-kns.app-8d8b6a cp-pri-kns.kube-syste-7d2c0a cp-pro-kns.app-8d8b6a cp-pro-kns.kube-syste-7d2c0a cp-to-wl cp-tw-cali5a857e66904-86e09f cp-tw-cali96971f43451-a4e488 cp-tw-caliaeddd72e3b0-700b1a cp-wl-to-host
+ipset destroy cp4s-2560b70aac3b5d43703bcbc7e7 2>/dev/null || true
+ipset destroy cp4s-6a4932847e00196860fd446c62 2>/dev/null || true
+ipset destroy cp4s-a7fb8035499cdc8ed0aa3a8397 2>/dev/null || true
+ipset destroy cp6s-6debb8d214397198ca122add0e 2>/dev/null || true
+ipset destroy cp6s-d688bce76dd4f1b7c4e8a14c49 2>/dev/null || true
+ipset destroy cp6s-f05e248e36434ab2a33b4b97a3 2>/dev/null || true

@@ -1,0 +1,36 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0d21a3c97f15e412 calpol-do-42972558901a2faf calpol-do-78ca2ce755c3dea3 calpol-do-9be99b99a485e9d2 calpol-do-cc1b69cfdcb4abf5 calpol-do-fa3065a6c5b65e1e cp-failsafe-in cp-failsafe-out cp-fh-bond1-8ab15d cp-forward cp-from-hep cp-from-wl cp-fw-cali6bae7ed2e34-52381f cp-input cp-output cp-pi-gnp-test-global-211b90 cp-pi-knp-default-tes-0d1b72 cp-pi-np-default-test-956db9 cp-pri-kns.default-1ca966 cp-pri-vip.allow-54160c cp-pro-kns.default-1ca966 cp-pro-vip.allow-54160c cp-th-bond1-8ab15d cp-to-hep cp-to-wl cp-tw-cali6bae7ed2e34-52381f cp-wl-to-host
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0d21a3c97f15e412 calpol-do-42972558901a2faf calpol-do-78ca2ce755c3dea3 calpol-do-9be99b99a485e9d2 calpol-do-cc1b69cfdcb4abf5 calpol-do-fa3065a6c5b65e1e cp-failsafe-in cp-failsafe-out cp-fh-bond1-8ab15d cp-forward cp-from-hep cp-from-wl cp-fw-cali6bae7ed2e34-52381f cp-input cp-output cp-pi-gnp-test-global-211b90 cp-pi-knp-default-tes-0d1b72 cp-pi-np-default-test-956db9 cp-pri-kns.default-1ca966 cp-pri-vip.allow-54160c cp-pro-kns.default-1ca966 cp-pro-vip.allow-54160c cp-th-bond1-8ab15d cp-to-hep cp-to-wl cp-tw-cali6bae7ed2e34-52381f cp-wl-to-host
+ipset destroy cp4s-247d61fc92d77691c4078d6cff 2>/dev/null || true
+ipset destroy cp4s-3aef554d09c30d1e8e04bae5bd 2>/dev/null || true
+ipset destroy cp4s-aee1437fac1d4b28c7bb17ec6a 2>/dev/null || true
+ipset destroy cp6s-224ca48b5d66f4c39a250e9cb4 2>/dev/null || true
+ipset destroy cp6s-a9f11be5dc485c9a424914e511 2>/dev/null || true
+ipset destroy cp6s-d992f8744b78eb465cdf9b458d 2>/dev/null || true

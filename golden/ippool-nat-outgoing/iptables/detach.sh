@@ -1,0 +1,36 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+detach "$ipt4" nat POSTROUTING calpol-POSTROUTING
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT cp-forward cp-from-wl cp-input cp-output cp-to-wl cp-wl-to-host
+remove "$ipt4" nat calpol-POSTROUTING cp-nat-post
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+detach "$ipt6" nat POSTROUTING calpol-POSTROUTING
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT cp-forward cp-from-wl cp-input cp-output cp-to-wl cp-wl-to-host
+remove "$ipt6" nat calpol-POSTROUTING cp-nat-post
+ipset destroy cp4c-35d78ace42ea358680df3bd81f 2>/dev/null || true
+ipset destroy cp4c-edba5a8c7752592a6c54bd20d3 2>/dev/null || true

@@ -1,0 +1,34 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-218cb07f8dc1fd1e calpol-do-5181f8ee86b94580 calpol-do-8a3a8811a0d36d1a calpol-do-97b471b374e41ed7 calpol-do-a18e084b0d195660 calpol-do-b1dc99c6b2264fb5 cp-forward cp-from-wl cp-fw-cali0094701787c-65ab16 cp-fw-cali1fe85649d7f-7e91a4 cp-fw-cali436ee7a46af-c222b7 cp-fw-cali76e505c1b0c-83aec8 cp-input cp-output cp-pi-knp-store-db-fr-91445b cp-pri-kns.ops-abb5f2 cp-pri-kns.store-adad4b cp-pro-kns.ops-abb5f2 cp-pro-kns.store-adad4b cp-to-wl cp-tw-cali0094701787c-65ab16 cp-tw-cali1fe85649d7f-7e91a4 cp-tw-cali436ee7a46af-c222b7 cp-tw-cali76e505c1b0c-83aec8 cp-wl-to-host
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-218cb07f8dc1fd1e calpol-do-5181f8ee86b94580 calpol-do-8a3a8811a0d36d1a calpol-do-97b471b374e41ed7 calpol-do-a18e084b0d195660 calpol-do-b1dc99c6b2264fb5 cp-forward cp-from-wl cp-fw-cali0094701787c-65ab16 cp-fw-cali1fe85649d7f-7e91a4 cp-fw-cali436ee7a46af-c222b7 cp-fw-cali76e505c1b0c-83aec8 cp-input cp-output cp-pi-knp-store-db-fr-91445b cp-pri-kns.ops-abb5f2 cp-pri-kns.store-adad4b cp-pro-kns.ops-abb5f2 cp-pro-kns.store-adad4b cp-to-wl cp-tw-cali0094701787c-65ab16 cp-tw-cali1fe85649d7f-7e91a4 cp-tw-cali436ee7a46af-c222b7 cp-tw-cali76e505c1b0c-83aec8 cp-wl-to-host
+ipset destroy cp4s-08b21eeeafe4a4d89c7f673f3c 2>/dev/null || true
+ipset destroy cp4s-bd3be88ca5899c0da904725481 2>/dev/null || true
+ipset destroy cp6s-4970ee3d4bf5c875dbf36ec92c 2>/dev/null || true
+ipset destroy cp6s-ff57a051958cdcdf01ffeb7ab5 2>/dev/null || true

@@ -1,0 +1,34 @@
+#!/bin/sh
+# calpol: IPTABLES / IP6TABLES choose the variant (e.g. iptables-nft, iptables-legacy).
+set -eu
+ipt4="${IPTABLES:-iptables}"
+ipt6="${IP6TABLES:-ip6tables}"
+# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).
+detach() {
+  while "$1" -w -t "$2" -D "$3" -m comment --comment calpol -j "$4" 2>/dev/null; do :; done
+}
+remove() {
+  ipt=$1 table=$2
+  shift 2
+  existing=" $("$ipt-save" -t "$table" 2>/dev/null | sed -n 's/^:\([^ ]*\) .*/\1/p' | tr '\n' ' ') "
+  flush="" delete=""
+  for chain in "$@"; do
+    case "$existing" in *" $chain "*) flush="$flush-F $chain
+" delete="$delete-X $chain
+" ;; esac
+  done
+  [ -n "$flush" ] || return 0
+  printf '*%s\n%s%sCOMMIT\n' "$table" "$flush" "$delete" | "$ipt-restore" --noflush
+}
+detach "$ipt4" filter INPUT calpol-INPUT
+detach "$ipt4" filter FORWARD calpol-FORWARD
+detach "$ipt4" filter OUTPUT calpol-OUTPUT
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-04a9a34d1e4ad9cd calpol-do-3b6f152f86ec1bd4 calpol-do-6e5ebb2f3533e54f calpol-do-73ca3bb793c57991 calpol-do-882a8cc558e5f435 calpol-do-bbe4fba9696e5c9c calpol-do-f2cd61d6cc7d51c6 cp-forward cp-from-wl cp-fw-cali1f52436dff8-a66b18 cp-fw-cali457474b4e25-5dbbce cp-fw-cali50d8cbfc60a-9f0093 cp-input cp-output cp-pi-gnp-security-gu-387ec6 cp-pi-knp-shop-api-fr-d8b39c cp-po-gnp-security-gu-387ec6 cp-pri-kns.lab-c07903 cp-pri-kns.shop-21a157 cp-pro-kns.lab-c07903 cp-pro-kns.shop-21a157 cp-to-wl cp-tw-cali1f52436dff8-a66b18 cp-tw-cali457474b4e25-5dbbce cp-tw-cali50d8cbfc60a-9f0093 cp-wl-to-host
+detach "$ipt6" filter INPUT calpol-INPUT
+detach "$ipt6" filter FORWARD calpol-FORWARD
+detach "$ipt6" filter OUTPUT calpol-OUTPUT
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-04a9a34d1e4ad9cd calpol-do-3b6f152f86ec1bd4 calpol-do-6e5ebb2f3533e54f calpol-do-73ca3bb793c57991 calpol-do-882a8cc558e5f435 calpol-do-bbe4fba9696e5c9c calpol-do-f2cd61d6cc7d51c6 cp-forward cp-from-wl cp-fw-cali1f52436dff8-a66b18 cp-fw-cali457474b4e25-5dbbce cp-fw-cali50d8cbfc60a-9f0093 cp-input cp-output cp-pi-gnp-security-gu-387ec6 cp-pi-knp-shop-api-fr-d8b39c cp-po-gnp-security-gu-387ec6 cp-pri-kns.lab-c07903 cp-pri-kns.shop-21a157 cp-pro-kns.lab-c07903 cp-pro-kns.shop-21a157 cp-to-wl cp-tw-cali1f52436dff8-a66b18 cp-tw-cali457474b4e25-5dbbce cp-tw-cali50d8cbfc60a-9f0093 cp-wl-to-host
+ipset destroy cp4s-0cb15bf9291179b17ebe5d0729 2>/dev/null || true
+ipset destroy cp4s-58e3cb5d11b76c434a84a7120d 2>/dev/null || true
+ipset destroy cp6s-77dfb36c6521755593badad6c9 2>/dev/null || true
+ipset destroy cp6s-c0dee2d8facc35d2c3a1aaf9c7 2>/dev/null || true
