@@ -5,3 +5,4 @@ export * from './sets.js';
 export { buildProgram, type BuildOptions, type BuildResult } from './build.js';
 export { uncompilable } from './rules/uncompilable.js';
 export { PROTOCOL_NUMBER, protocolNumber } from './registry.js';
+export { matchFamily, setTypeFamily } from './family.js';

@@ -1,3 +1,4 @@
+import { matchFamily as irMatchFamily } from '../../ir/index.js';
 import type { Match, Rule, SetType } from '../../ir/index.js';
 import { canonicalJson } from './names.js';
 
@@ -16,25 +17,9 @@ import { canonicalJson } from './names.js';
 
 export type SetTypes = ReadonlyMap<string, SetType>;
 
-const setFamily = (type: SetType | undefined): 4 | 6 | undefined =>
-  type === undefined ? undefined : type.startsWith('ipv4') ? 4 : 6;
-
 /** The family one match restricts a packet to (negated or not), if any. */
 export function matchFamily(match: Match, sets: SetTypes): 4 | 6 | undefined {
-  switch (match.kind) {
-    case 'family':
-    case 'sourceNet':
-    case 'destinationNet':
-    case 'icmp':
-      return match.version;
-    case 'sourceSet':
-    case 'destinationSet':
-    case 'sourceNamedPort':
-    case 'destinationNamedPort':
-      return setFamily(sets.get(match.set));
-    default:
-      return undefined;
-  }
+  return irMatchFamily(match, (name) => sets.get(name));
 }
 
 /** The family a rule's matches other than `family` imply; 'both' when none does. */

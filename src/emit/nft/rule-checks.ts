@@ -1,3 +1,4 @@
+import { matchFamily } from '../../ir/index.js';
 import type { Action, Match, Rule } from '../../ir/index.js';
 import type { SetLookup } from './lower-match.js';
 
@@ -20,22 +21,7 @@ function checkActions(actions: readonly Action[], where: string): void {
 
 /** The IP family a match restricts packets to (nft adds `meta nfproto` for `ip saddr`, `icmp type`, …). */
 function familyOf(match: Match, sets: SetLookup): 4 | 6 | undefined {
-  switch (match.kind) {
-    case 'family':
-    case 'sourceNet':
-    case 'destinationNet':
-    case 'icmp':
-      return match.version;
-    case 'sourceSet':
-    case 'destinationSet':
-    case 'sourceNamedPort':
-    case 'destinationNamedPort': {
-      const set = sets(match.set);
-      return set ? (set.type.startsWith('ipv4') ? 4 : 6) : undefined;
-    }
-    default:
-      return undefined;
-  }
+  return matchFamily(match, (name) => sets(name)?.type);
 }
 
 /**
