@@ -71,6 +71,16 @@ export function ipIn(namespace: string, ...args: string[]): Promise<string> {
   return runChecked(['ip', '-n', namespace, ...args]);
 }
 
+/**
+ * Several `ip` commands in one process (`ip -n <namespace> -batch -`), one per line, in
+ * order; the first failure stops the batch and is reported with its line. A process start
+ * costs about as much as the commands themselves, so wiring batches them.
+ */
+export async function ipBatch(namespace: string, commands: readonly string[][]): Promise<void> {
+  if (commands.length === 0) return;
+  await runChecked(['ip', '-n', namespace, '-batch', '-'], { input: `${commands.map((argv) => argv.join(' ')).join('\n')}\n` });
+}
+
 /** Synchronous `ip`, for emergency cleanup in signal and exit handlers. Never throws. */
 export function ipSync(...args: string[]): boolean {
   try {

@@ -15,6 +15,8 @@ export interface Lab {
   readonly topology: LabTopology;
   probe(request: ProbeRequest, options?: ProbeOptions): Promise<ProbeResult>;
   probeAll(requests: readonly ProbeRequest[], options?: ProbeOptions): Promise<ProbeResult[]>;
+  /** Close the echo servers probes started, freeing their ports (they start again on demand). */
+  closeListeners(): Promise<void>;
   /** An endpoint's address in one family (undefined if it has none). */
   address(endpointName: string, family: 4 | 6): string | undefined;
   /** Run a command inside one of the lab's namespaces (`ip netns exec`), e.g. `nft -f -`. */
@@ -98,6 +100,11 @@ class RunningLab implements Lab {
 
   address(endpointName: string, family: 4 | 6): string | undefined {
     return this.runner.address(endpointName, family);
+  }
+
+  closeListeners(): Promise<void> {
+    this.assertOpen();
+    return this.runner.closeListeners();
   }
 
   exec(namespace: string, argv: readonly string[], options?: CommandOptions): Promise<CommandResult> {

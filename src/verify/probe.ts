@@ -160,6 +160,14 @@ export class ProbeRunner {
     return result;
   }
 
+  /** Close every echo server started so far (they start again when a probe needs them). */
+  async closeListeners(): Promise<void> {
+    const namespaces = new Set([...this.listeners.keys()].map((key) => key.split('/')[0] as string));
+    await Promise.all([...this.listeners.values()]);
+    this.listeners.clear();
+    await Promise.all([...namespaces].map((namespace) => this.agentIn(namespace).request({ op: 'unlisten' })));
+  }
+
   /** Start (once) an echo server on address/port in its namespace; returns an error message or undefined. */
   private ensureListening(namespace: string, protocol: 'tcp' | 'udp', address: string, port: number): Promise<string | undefined> {
     const key = `${namespace}/${protocol}/${canonicalAddress(address)}/${port}`;

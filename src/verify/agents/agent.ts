@@ -96,6 +96,13 @@ async function listen(id: number, protocol: 'tcp' | 'udp', address: string, port
   }
 }
 
+async function unlisten(id: number): Promise<AgentResponse> {
+  const closing = [...servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+  servers.clear();
+  await Promise.all(closing);
+  return { id, ok: true };
+}
+
 type ConnectRequest = Extract<AgentRequest, { op: 'connect' }>;
 
 /** Settle once: the first of success, failure or timeout wins; `cleanup` always runs. */
@@ -195,6 +202,8 @@ async function handle(request: AgentRequest): Promise<AgentResponse> {
       return request.protocol === 'tcp' ? connectTcp(request) : connectUdp(request);
     case 'ping':
       return ping(request);
+    case 'unlisten':
+      return unlisten(request.id);
     case 'shutdown':
       setImmediate(() => process.exit(0));
       return { id: request.id, ok: true };

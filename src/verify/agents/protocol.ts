@@ -37,6 +37,8 @@ export type AgentRequest =
       timeoutMs: number;
     }
   | { id: number; op: 'ping'; address: string; sourceAddress?: string; timeoutMs: number }
+  /** Close every echo server (their ports become free for probes that bind them as a source). */
+  | { id: number; op: 'unlisten' }
   | { id: number; op: 'shutdown' };
 
 /** Requests without their id, as callers write them. */
