@@ -1,5 +1,7 @@
-// Stage 8: the kernel check's groundwork. A network-namespace lab wired like a Calico
-// node (see wiring.ts for the wiring and why), real TCP/UDP/ICMP probes, and cleanup.
+// Stage 8: the kernel check. A network-namespace lab wired like a Calico node (see
+// wiring.ts for the wiring and why), real TCP/UDP/ICMP probes, and cleanup; and verify:
+// the rulesets calpol emits loaded into a lab node and probed, flow by flow, against the
+// reference evaluator and the in-process run of the emitted ruleset (verify.ts).
 export { LabError, type LabErrorCode } from './errors.js';
 export {
   createTopology,
@@ -24,7 +26,7 @@ export {
   type LabExternalHost,
   type LabHostEndpoint,
 } from './topology.js';
-export { CALICO_HOST_MAC, CALICO_IPV4_GATEWAY } from './wiring.js';
+export { CALICO_HOST_MAC, CALICO_IPV4_GATEWAY, usesIpv6 } from './wiring.js';
 export {
   DEFAULT_PROBE_TIMEOUT_MS,
   DEFAULT_ICMP_TIMEOUT_MS,
@@ -39,3 +41,33 @@ export {
 export { startLab, withLab, labAvailability, type Lab, type LabAvailability } from './lab.js';
 export { labDown, listNamespaces, type LabDownOptions, type LabDownReport, type TeardownReport } from './cleanup.js';
 export type { CommandOptions, CommandResult } from './command.js';
+export {
+  busiestNode,
+  endpointCountsByNode,
+  planNode,
+  planFlow,
+  completeFlow,
+  flowLabel,
+  SKIP_REASONS,
+  type SkipReason,
+  type NodePlan,
+  type FlowPlan,
+  type LabEndpointPlan,
+} from './flow-plan.js';
+export { labSpecFor } from './lab-spec.js';
+export { defaultFlows, DEFAULT_MAX_FLOWS, type DefaultFlows, type FlowRequest, type PortProbe } from './default-flows.js';
+export { VERIFY_TARGETS, emitForTarget, loadRuleset, targetUnavailable, toolsFor, type VerifyTarget, type EmittedRuleset } from './targets.js';
+export {
+  prepareVerification,
+  verifyTarget,
+  verifyRuleset,
+  VERIFY_PROBE_OPTIONS,
+  type VerifyRequest,
+  type VerifyOptions,
+  type PreparedVerification,
+  type TargetResult,
+  type FlowResult,
+  type FlowStatus,
+  type KernelVerdict,
+  type VerifySummary,
+} from './verify.js';
