@@ -15,6 +15,8 @@ export interface ChildResult {
   /** The step failed (after `times_ms.length` runs): the error, as thrown. */
   error?: string;
   times_ms?: number[];
+  /** CPU time (user + system, all threads of this process) of each run: less sensitive than wall time to other load on the machine. */
+  cpu_ms?: number[];
   setup_ms?: number;
   /** Peak resident set of this process (null when the work runs in spawned processes). */
   rss_mb?: number | null;
@@ -23,6 +25,7 @@ export interface ChildResult {
 
 interface Running {
   times_ms: number[];
+  cpu_ms: number[];
   extras?: () => Record<string, unknown>;
 }
 
@@ -36,17 +39,23 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < runs; i++) {
     gc?.();
+    const cpu = process.cpuUsage();
     const start = performance.now();
     prepared.run();
     running.times_ms.push((performance.now() - start) / (prepared.divisor ?? 1));
+    const used = process.cpuUsage(cpu);
+    running.cpu_ms.push((used.user + used.system) / 1000 / (prepared.divisor ?? 1));
   }
-  const rss_mb = step.spawns ? null : process.resourceUsage().maxRSS / 1024;
-  return { step: name, times_ms: running.times_ms, setup_ms, rss_mb, extras: prepared.extras?.() ?? {} };
+  // Steps whose work runs in spawned processes: neither this process's RSS nor its CPU time says anything.
+  const own = !step.spawns;
+  const result: ChildResult = { step: name, times_ms: running.times_ms, setup_ms, rss_mb: own ? process.resourceUsage().maxRSS / 1024 : null, extras: prepared.extras?.() ?? {} };
+  if (own) result.cpu_ms = running.cpu_ms;
+  return result;
 }
 
 function main([name, dir, node, runs, seed]: string[]): ChildResult {
   if (!name || !dir || !node) throw new Error('usage: child.js STEP DIR NODE RUNS SEED');
-  const running: Running = { times_ms: [] };
+  const running: Running = { times_ms: [], cpu_ms: [] };
   try {
     return measure(name, dir, node, Number(runs ?? '3'), Number(seed ?? '1'), running);
   } catch (error) {

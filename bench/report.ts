@@ -5,19 +5,30 @@ import type { ChildResult } from './child.js';
 export interface BenchReport extends BenchSummary {
   policies: number | null;
   endpoints: number | null;
+  /** Endpoints of the cluster twice the size (the x of `results_x2`). */
+  endpoints_x2: number | null;
   floor_ms: number | null;
+  /** The same ratios from CPU time (less disturbed by other load on the machine). */
+  scaling_cpu: Record<string, number>;
   /** Per step at twice the size (the other half of `scaling`). */
   results_x2: BenchSummary['results'];
   rss_mb_by_step: Record<string, number | null>;
   emitted: Record<string, Record<string, unknown>>;
   details: Record<string, Record<string, unknown>>;
-  errors: Record<string, string>;
   skipped: Record<string, string>;
   budgets: BudgetCheck[];
   meta: { date: string; commit: string; runs: number; seed: number; node: string; cpus: number; node_version: string; load_average: number[] };
 }
 
-export function stats(times: readonly number[]): { median_ms: number; min_ms: number; max_ms: number } {
+export interface StepStats {
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  /** Median CPU time of a run (absent for steps whose work runs in spawned processes). */
+  cpu_median_ms?: number;
+}
+
+export function stats(times: readonly number[]): StepStats {
   const sorted = [...times].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
@@ -30,7 +41,12 @@ const EMITTED = ['compile-node-nft', 'compile-cluster-nft', 'compile-node-iptabl
 
 function timed(results: readonly ChildResult[]): BenchSummary['results'] {
   const out: BenchSummary['results'] = {};
-  for (const result of results) if (!result.error && result.times_ms && result.times_ms.length > 0) out[result.step] = stats(result.times_ms);
+  for (const result of results) {
+    if (result.error || !result.times_ms || result.times_ms.length === 0) continue;
+    const entry: StepStats = stats(result.times_ms);
+    if (result.cpu_ms && result.cpu_ms.length > 0) entry.cpu_median_ms = stats(result.cpu_ms).median_ms;
+    out[result.step] = entry;
+  }
   return out;
 }
 
@@ -47,6 +63,11 @@ export function buildReport(size: string, base: readonly ChildResult[], doubled:
   const ratio = floor && compile.every((v) => v !== undefined) ? round((compile as number[]).reduce((a, b) => a + b, 0) / floor) : null;
   const scaling: Record<string, number> = {};
   for (const [name, value] of Object.entries(results_x2)) if (results[name]) scaling[name] = round(value.median_ms / (results[name] as { median_ms: number }).median_ms);
+  const scalingCpu: Record<string, number> = {};
+  for (const [name, value] of Object.entries(results_x2)) {
+    const cpu = results[name]?.cpu_median_ms;
+    if (cpu && value.cpu_median_ms !== undefined) scalingCpu[name] = round(value.cpu_median_ms / cpu);
+  }
   const rssByStep = Object.fromEntries(base.filter((r) => !r.skipped).map((r) => [r.step, r.rss_mb === null || r.rss_mb === undefined ? null : round(r.rss_mb, 1)]));
   const rssValues = Object.values(rssByStep).filter((v): v is number => v !== null);
   const verdicts = extras('matrix').verdicts as number | undefined;
@@ -59,12 +80,16 @@ export function buildReport(size: string, base: readonly ChildResult[], doubled:
     matrix_verdicts_per_s: verdicts && median('matrix') ? Math.round(verdicts / ((median('matrix') as number) / 1000)) : null,
     rules_per_packet: packets.avg === undefined ? null : { avg: round(packets.avg, 2), max: packets.max ?? 0, over_bound: packets.over_bound ?? 0, packets: packets.packets ?? 0 },
     scaling,
+    errors: {},
   };
   const load = extras('load');
+  const errors = Object.fromEntries([...base, ...doubled.map((r) => ({ ...r, step: `${r.step} (x2)` }))].filter((r) => r.error).map((r) => [r.step, r.error as string]));
+  summary.errors = errors;
   return {
     size,
     policies: (load.policies as number | undefined) ?? null,
     endpoints: (load.endpoints as number | undefined) ?? null,
+    endpoints_x2: (doubled.find((r) => r.step === 'load')?.extras?.endpoints as number | undefined) ?? null,
     results,
     floor_ms: floor ?? null,
     compile_to_floor_ratio: summary.compile_to_floor_ratio,
@@ -72,11 +97,12 @@ export function buildReport(size: string, base: readonly ChildResult[], doubled:
     matrix_verdicts_per_s: summary.matrix_verdicts_per_s,
     rules_per_packet: summary.rules_per_packet,
     scaling,
+    scaling_cpu: scalingCpu,
     results_x2,
     rss_mb_by_step: rssByStep,
     emitted: Object.fromEntries(EMITTED.filter((name) => byStep.has(name)).map((name) => [name, extras(name)])),
     details: Object.fromEntries(base.map((r) => [r.step, { ...(r.extras ?? {}), ...(r.setup_ms !== undefined ? { setup_ms: round(r.setup_ms, 1) } : {}) }])),
-    errors: Object.fromEntries([...base, ...doubled.map((r) => ({ ...r, step: `${r.step} (x2)` }))].filter((r) => r.error).map((r) => [r.step, r.error as string])),
+    errors,
     skipped: Object.fromEntries(base.filter((r) => r.skipped).map((r) => [r.step, r.skipped as string])),
     budgets: checkBudgets(summary),
     meta,
@@ -95,14 +121,14 @@ export function formatMs(value: number | undefined): string {
 }
 
 function stepRows(report: BenchReport, order: readonly string[]): string[] {
-  const lines = [`${pad('step', 26)}${padLeft('median', 10)}${padLeft('min', 10)}${padLeft('max', 10)}${padLeft('×2 time', 9)}${padLeft('peak RSS', 10)}`];
+  const lines = [`${pad('step', 26)}${padLeft('median', 10)}${padLeft('min', 10)}${padLeft('max', 10)}${padLeft('CPU', 10)}${padLeft('×2 time', 9)}${padLeft('peak RSS', 10)}`];
   for (const name of order) {
     const result = report.results[name];
     const rss = report.rss_mb_by_step[name];
     const tail = report.errors[name] ? `  FAILED: ${report.errors[name]}` : report.skipped[name] ? `  skipped: ${report.skipped[name]}` : '';
     const ratio = report.scaling[name] !== undefined ? `${report.scaling[name]?.toFixed(2)}×` : report.errors[`${name} (x2)`] ? 'failed' : '-';
     lines.push(
-      `${pad(name, 26)}${padLeft(formatMs(result?.median_ms), 10)}${padLeft(formatMs(result?.min_ms), 10)}${padLeft(formatMs(result?.max_ms), 10)}${padLeft(ratio, 9)}${padLeft(rss === null || rss === undefined ? '-' : `${rss.toFixed(0)} MB`, 10)}${tail}`,
+      `${pad(name, 26)}${padLeft(formatMs(result?.median_ms), 10)}${padLeft(formatMs(result?.min_ms), 10)}${padLeft(formatMs(result?.max_ms), 10)}${padLeft(formatMs(result?.cpu_median_ms), 10)}${padLeft(ratio, 9)}${padLeft(rss === null || rss === undefined ? '-' : `${rss.toFixed(0)} MB`, 10)}${tail}`,
     );
   }
   return lines;

@@ -1,16 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './child.js';
 import { generateCluster, scaledSize, SIZES, writeCluster, type SizeName } from './generate.js';
+import { checkBudgets } from './budgets.js';
 import { buildReport, formatMs, formatTable, type BenchReport } from './report.js';
 import { STEPS } from './steps/index.js';
 
 /**
  * npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N]
  *                  [--steps a,b,...] [--save FILE] [--keep DIR]
+ * npm run bench -- --report FILE [--json]     (a saved report again, budgets re-checked)
  *
  * Generates the cluster (and, for the scaling ratios, one twice its size), then runs every
  * step in its own child process (bench/child.ts): setup, then N timed runs. Prints a table
@@ -111,8 +113,20 @@ function commit(): string {
   return head === '' ? 'unknown' : `${head}${dirty ? ' (with uncommitted changes)' : ''}`;
 }
 
+const descriptions = () => Object.fromEntries(STEPS.map((step) => [step.name, step.description]));
+
+function printSaved(file: string, json: boolean): void {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  report.budgets = checkBudgets(report);
+  const order = STEPS.map((step) => step.name).filter((name) => name in report.details);
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatTable(report, order, descriptions()));
+}
+
 function main(): void {
-  const options = parseOptions(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const saved = args.indexOf('--report');
+  if (saved >= 0) return printSaved(args[saved + 1] ?? usage('--report needs a file'), args.includes('--json'));
+  const options = parseOptions(args);
   const root = options.keep ?? mkdtempSync(join(tmpdir(), 'calpol-bench-'));
   const loadAtStart = loadavg()[0] as number;
   try {
@@ -131,8 +145,7 @@ function main(): void {
     const report = buildReport(options.size, base, doubled, meta);
     const json = JSON.stringify(report, null, 2) + '\n';
     if (options.save) writeFileSync(options.save, json);
-    const descriptions = Object.fromEntries(STEPS.map((step) => [step.name, step.description]));
-    process.stdout.write(options.json ? json : formatTable(report, options.steps, descriptions));
+    process.stdout.write(options.json ? json : formatTable(report, options.steps, descriptions()));
   } finally {
     if (options.keep === undefined) rmSync(root, { recursive: true, force: true });
   }
