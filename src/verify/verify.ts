@@ -1,4 +1,4 @@
-import { referenceEvaluator, runFlow, RunEvaluator, type EndpointToHostAction, type ResolvedFlow, type Trace, type Verdict } from '../eval/index.js';
+import { referenceEvaluator, runFlow, RunEvaluator, type EndpointToHostAction, type ResolvedFlow, type RunFlowResult, type Trace, type Verdict } from '../eval/index.js';
 import type { Program } from '../ir/index.js';
 import type { Inventory } from '../model/index.js';
 import type { TierPlan } from '../tiers/index.js';
@@ -39,6 +39,8 @@ export interface FlowResult {
   reference: Verdict;
   referenceTrace: Trace;
   emitted?: Verdict;
+  /** Where the emitted ruleset decided: `<chain>[<rule>] <origin id>`, or the base chains' policies. */
+  emittedDecidedBy?: string;
   kernel?: KernelVerdict;
   status: FlowStatus;
   skip?: { reason: SkipReason; detail: string };
@@ -147,13 +149,22 @@ async function retryBlocked(lab: Lab, results: ProbeResult[], expectsAllow: (key
   return results.map((r) => byKey.get(probeKey(r.request)) ?? r);
 }
 
-function flowResult(prepared: PreparedVerification, index: number, emitted: Verdict | undefined, probe: ProbeResult | undefined): FlowResult {
+/** The rule that decided the last traversal run, as `<chain>[<index>] <origin id>`. */
+function decidedBy(run: RunFlowResult): string {
+  const last = run.traversals.at(-1);
+  const final = last?.final;
+  const hit = final ? [...(last?.rulesHit ?? [])].reverse().find((h) => h.chain === final.chain && h.index === final.index) : undefined;
+  return hit ? `${hit.chain}[${hit.index}] ${hit.origin.id}` : 'the base chains\' policies';
+}
+
+function flowResult(prepared: PreparedVerification, index: number, run: RunFlowResult | undefined, probe: ProbeResult | undefined): FlowResult {
   const plan = prepared.plans[index] as FlowPlan;
   const referenceTrace = prepared.references[index] as Trace;
   const base = { index, flow: plan.flow, label: flowLabel(plan.flow), reference: referenceTrace.verdict, referenceTrace };
   if (plan.kind === 'skip') return { ...base, status: 'skipped', skip: { reason: plan.reason, detail: plan.detail } };
   const result: FlowResult = { ...base, status: 'error' };
-  if (emitted) result.emitted = emitted;
+  const emitted = run?.verdict;
+  if (run) Object.assign(result, { emitted: run.verdict, emittedDecidedBy: decidedBy(run) });
   if (!probe) return { ...result, kernelDetail: 'not probed' };
   const kernel = kernelVerdictOf(probe);
   result.kernel = kernel;
@@ -182,14 +193,14 @@ export async function verifyRuleset(prepared: PreparedVerification, ruleset: Emi
   const started = performance.now();
   const evaluator = new RunEvaluator(ruleset.decoded);
   const uplinkInterface = prepared.request.node.uplinkInterface;
-  const emitted = prepared.plans.map((plan) => (plan.kind === 'probe' ? runFlow(evaluator, plan.flow, { uplinkInterface }).verdict : undefined));
+  const runs = prepared.plans.map((plan) => (plan.kind === 'probe' ? runFlow(evaluator, plan.flow, { uplinkInterface }) : undefined));
   const toRun = new Map<string, ProbeToRun>();
   const allowedBy = new Set<string>();
   prepared.plans.forEach((plan, index) => {
     if (plan.kind !== 'probe') return;
     const key = probeKey(plan.probe);
     if (!toRun.has(key)) toRun.set(key, { flow: plan.flow, probe: plan.probe });
-    if (emitted[index] === 'allow' || prepared.references[index]?.verdict === 'allow') allowedBy.add(key);
+    if (runs[index]?.verdict === 'allow' || prepared.references[index]?.verdict === 'allow') allowedBy.add(key);
   });
   let probed: Awaited<ReturnType<typeof probeInLabs>>;
   try {
@@ -199,7 +210,7 @@ export async function verifyRuleset(prepared: PreparedVerification, ruleset: Emi
     throw error;
   }
   const flows = prepared.plans.map((plan, index) =>
-    flowResult(prepared, index, emitted[index], plan.kind === 'probe' ? probed.results.get(probeKey(plan.probe)) : undefined),
+    flowResult(prepared, index, runs[index], plan.kind === 'probe' ? probed.results.get(probeKey(plan.probe)) : undefined),
   );
   return { target: ruleset.target, flows, summary: summarize(flows, probed.labs, started), keptLabs: probed.kept };
 }

@@ -97,7 +97,8 @@ describe.skipIf(!availability.ok)('calpol verify', () => {
       );
       const text = verifyReportText([result], setup.cli, 'test flows', false);
       expect(text).toMatch(/^MISMATCH \[\w+\] production\/frontend-7d9f \(10\.65\.0\.20\) -> production\/redis-0 \(10\.65\.0\.10\) tcp\/6379: reference allow, emitted deny, kernel deny \(timeout\)$/m);
-      expect(text).toContain('allow-tcp-6379'); // the explain trace names the policy that allows
+      expect(text).toMatch(/^ {4}the emitted ruleset decided at cp-tw-cali\w+\[\d+\] t:default:i:workload\/production\/redis-0; the reference:$/m);
+      expect(text).toContain('NetworkPolicy production/allow-tcp-6379: ingress rule 0 (Allow)'); // the explain trace names the rule that allows
       expect(text).toMatch(new RegExp(`^\\d+ flows, \\d+ agree, ${caught.length} mismatches, \\d+ skipped \\(target \\S+\\) in [\\d.]+ s$`, 'm'));
     });
 
@@ -151,7 +152,7 @@ describe.skipIf(!availability.ok)('calpol verify', () => {
       expect(prefix).toBeDefined();
       expect((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`)).length).toBeGreaterThan(2);
       const polite = await runCli(['lab', 'down', prefix]);
-      expect(polite.stdout).toContain(`kept ${prefix}-node: the calpol process that made it still runs`);
+      expect(polite.stdout).toMatch(new RegExp(`^kept lab ${prefix} \\(\\d+ namespaces\\): the calpol process that made it still runs`, 'm'));
       const forced = await runCli(['lab', 'down', prefix, '--force']);
       expect(forced.code).toBe(0);
       expect(forced.stdout).toContain(`removed ${prefix}-node`);

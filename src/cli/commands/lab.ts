@@ -94,6 +94,16 @@ async function labUp(paths: string[], flags: LabUpFlags, io: Io): Promise<void> 
   io.stdout(`${lines.join('\n')}\n`);
 }
 
+/** Namespace counts per lab (`calpol-<pid>-<hex>`), in order of first appearance. */
+function byLab(namespaces: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const namespace of namespaces) {
+    const lab = namespace.replace(/-[^-]+$/, '');
+    counts.set(lab, (counts.get(lab) ?? 0) + 1);
+  }
+  return counts;
+}
+
 async function labDownCommand(prefix: string | undefined, flags: LabDownFlags, io: Io, setExit: (code: number) => void): Promise<void> {
   requireLab('lab down');
   let report: Awaited<ReturnType<typeof labDown>>;
@@ -103,7 +113,9 @@ async function labDownCommand(prefix: string | undefined, flags: LabDownFlags, i
     throw asUserError(error);
   }
   for (const namespace of report.removed) io.stdout(`removed ${namespace}\n`);
-  for (const namespace of report.inUse) io.stdout(`kept ${namespace}: the calpol process that made it still runs (--force removes it)\n`);
+  for (const [lab, count] of byLab(report.inUse)) {
+    io.stdout(`kept lab ${lab} (${count} namespace${count === 1 ? '' : 's'}): the calpol process that made it still runs (--force removes it)\n`);
+  }
   for (const failure of report.failed) io.stderr(`calpol lab down: could not remove ${failure.namespace}: ${failure.message}\n`);
   if (report.removed.length + report.inUse.length + report.failed.length === 0) io.stdout('no calpol lab namespaces\n');
   setExit(report.failed.length > 0 ? EXIT.findings : EXIT.ok);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { syntheticSpan } from '../../diag/index.js';
-import type { ResolvedFlow } from '../../eval/index.js';
+import { PROTOCOL_NAMES, type ResolvedFlow } from '../../eval/index.js';
 import { EndpointDirectory, parseFlows, renderTraceText, resolveFlow, RuleLookup, type FlowSpec } from '../../explain/index.js';
 import { buildProgram, type Program } from '../../ir/index.js';
 import { formatText } from '../../lint/index.js';
@@ -159,6 +159,7 @@ export function verifyReportText(results: TargetResult[], setup: NodeSetup, note
     for (const flow of result.flows.filter((f) => f.status === 'mismatch' || f.status === 'error')) {
       const kernel = `${flow.kernel ?? 'not probed'}${flow.kernelDetail ? ` (${flow.kernelDetail})` : ''}`;
       lines.push(`${flow.status === 'mismatch' ? 'MISMATCH' : 'ERROR'} [${result.target}] ${flow.label}: reference ${flow.reference}, emitted ${flow.emitted ?? '-'}, kernel ${kernel}`);
+      if (flow.emittedDecidedBy) lines.push(`    the emitted ruleset decided at ${flow.emittedDecidedBy}; the reference:`);
       lines.push(renderTraceText(flow.referenceTrace, flow.flow, lookup, { color }).trimEnd().replace(/^(?=.)/gm, '    '));
     }
   }
@@ -176,7 +177,7 @@ function flowJson(result: TargetResult, flow: FlowResult): Record<string, unknow
     label: flow.label,
     src: packet.sourceAddress,
     dst: packet.destinationAddress,
-    protocol: packet.protocol,
+    protocol: PROTOCOL_NAMES[packet.protocol] ?? packet.protocol,
     ...(packet.destinationPort === undefined ? {} : { port: packet.destinationPort, sport: packet.sourcePort }),
     ...(packet.icmpType === undefined ? {} : { icmpType: packet.icmpType, icmpCode: packet.icmpCode }),
     ...(flow.flow.ingressHostEndpoint ? { ingressHostEndpoint: flow.flow.ingressHostEndpoint.name } : {}),
@@ -191,6 +192,7 @@ function flowJson(result: TargetResult, flow: FlowResult): Record<string, unknow
     agree: flow.status === 'agree',
     status: flow.status,
     ...(flow.skip ? { skipped: flow.skip } : {}),
+    ...(flow.emittedDecidedBy ? { emittedDecidedBy: flow.emittedDecidedBy } : {}),
     ...(flow.kernelDetail ? { kernelDetail: flow.kernelDetail } : {}),
   };
 }
@@ -236,7 +238,7 @@ export function registerVerify(program: Command, io: Io, setExit: (code: number)
     .option('-t, --target <target>', `${TARGET_CHOICES.join(', ')} (iptables = iptables-nft)`, oneOf(TARGET_CHOICES), 'nft')
     .option('--flows <file>', 'YAML or JSON list of flows (the calpol test format; expect is ignored); default: every pair of the node\'s ends on the ports the policies mention')
     .option('--node <name>', 'the node to build (default: the node with the most endpoints)')
-    .option('--max-flows <n>', `at most this many default flows (default ${DEFAULT_MAX_FLOWS})`, nonNegativeInteger, DEFAULT_MAX_FLOWS)
+    .option('--max-flows <n>', 'at most this many default flows (an evenly spread sample)', nonNegativeInteger, DEFAULT_MAX_FLOWS)
     .option('-f, --format <format>', 'text or json', oneOf(['text', 'json'] as const), 'text')
     .option('--keep', 'leave the namespaces in place afterwards (remove them with calpol lab down)');
   addPlanOptions(command)
