@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { emitNft, formatNftJson } from '../../src/emit/nft/index.js';
@@ -176,6 +177,31 @@ describe.skipIf(!availability.ok)('calpol verify', () => {
       expect(down.code).toBe(0);
       expect(down.stdout).toContain(`removed ${redis}`);
       expect((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`))).toEqual([]);
+    });
+
+    it('says when a target cannot run here: exit 2 when asked for, a notice with --target all', async () => {
+      // A PATH without the iptables-legacy tools (everything else the lab needs is there).
+      const bin = mkdtempSync(join(tmpdir(), 'calpol-verify-path-'));
+      const tools = ['ip', 'ping', 'nft', 'ipset', 'iptables-nft', 'ip6tables-nft', 'iptables-nft-restore', 'ip6tables-nft-restore', 'env', 'sh'];
+      for (const tool of tools) {
+        const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (found) symlinkSync(found, join(bin, tool));
+      }
+      const path = process.env.PATH;
+      process.env.PATH = bin;
+      try {
+        const legacy = await runCli(['verify', example, '--target', 'iptables-legacy']);
+        expect(legacy).toMatchObject({ code: 2, stdout: '' });
+        expect(legacy.stderr).toContain('calpol verify: target iptables-legacy is not available here: iptables-legacy, ip6tables-legacy, iptables-legacy-restore, ip6tables-legacy-restore not installed');
+        const all = await runCli(['verify', example, '--target', 'all']);
+        expect(all.code).toBe(0);
+        expect(all.stderr).toContain('calpol verify: skipping target iptables-legacy:');
+        expect(all.stdout).toContain('target iptables-legacy not run:');
+        expect(all.stdout).toMatch(/^\d+ flows, \d+ agree, 0 mismatches, 0 skipped \(target iptables\) in/m);
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
     });
 
     it('refuses what it cannot do with exit 2 and a message', async () => {
