@@ -1,5 +1,5 @@
 import { parsePrefix, type Inventory, type PolicySet, type Prefix } from '../model/index.js';
-import type { NodePlan } from './flow-plan.js';
+import { bareAddress, type NodePlan } from './flow-plan.js';
 import { canonicalAddress, familyOf, reservedAddressProblem } from './topology.js';
 
 /**
@@ -54,7 +54,7 @@ function policyNets(policySet: PolicySet): string[] {
 }
 
 function outsideEnds(policySet: PolicySet, inventory: Inventory): End[] {
-  const taken = new Set(inventory.endpoints.flatMap((e) => e.addresses.map((a) => canonicalAddress(a.replace(/\/\d+$/, '')))));
+  const taken = new Set(inventory.endpoints.flatMap((e) => e.addresses.map((a) => canonicalAddress(bareAddress(a)))));
   const chosen: Record<4 | 6, string[]> = { 4: [], 6: [] };
   const offer = (address: string, limit: number) => {
     const family = familyOf(address);

@@ -61,10 +61,11 @@ const DEFAULT_UPLINK = 'eth0';
 
 const isLocal = (endpoint: Endpoint, node: string | undefined) => node === undefined || endpoint.node === undefined || endpoint.node === node;
 
-const bare = (address: string) => address.replace(/\/\d+$/, '');
+/** An endpoint address without its /32 or /128. */
+export const bareAddress = (address: string) => address.replace(/\/\d+$/, '');
 
 function firstOfFamily(endpoint: Endpoint, family: 4 | 6): string | undefined {
-  return endpoint.addresses.map(bare).find((address) => familyOf(address) === family);
+  return endpoint.addresses.map(bareAddress).find((address) => familyOf(address) === family);
 }
 
 function labEndpoint(endpoint: Endpoint, labName: string): LabEndpointPlan {
@@ -142,7 +143,7 @@ function labEnd(endpoint: Endpoint | undefined, address: string, plan: NodePlan,
   const found = [...plan.workloads, ...plan.hostEndpoints].find((e) => e.endpoint === endpoint);
   if (!found || family === undefined) return { ok: false };
   const same = (a: string | undefined) => a !== undefined && canonicalAddress(a) === canonicalAddress(address);
-  if (endpoint.kind === 'host' && role === 'destination') return { name: found.labName, ok: endpoint.addresses.some((a) => same(bare(a))) };
+  if (endpoint.kind === 'host' && role === 'destination') return { name: found.labName, ok: endpoint.addresses.some((a) => same(bareAddress(a))) };
   return { name: found.labName, ok: same(family === 4 ? found.ipv4 : found.ipv6) };
 }
 

@@ -1,5 +1,5 @@
 import type { Inventory } from '../model/index.js';
-import { externalName, type NodePlan } from './flow-plan.js';
+import { bareAddress, externalName, type NodePlan } from './flow-plan.js';
 import { canonicalAddress, familyOf, type ExternalHostSpec, type LabSpec } from './topology.js';
 
 /**
@@ -35,7 +35,7 @@ function unusedPair(family: 4 | 6, used: ReadonlySet<string>): [string, string] 
 function usedAddresses(inventory: Inventory, externals: readonly string[]): Set<string> {
   const used = new Set<string>();
   for (const endpoint of inventory.endpoints) {
-    for (const address of endpoint.addresses) used.add(canonicalAddress(address.replace(/\/\d+$/, '')) ?? address);
+    for (const address of endpoint.addresses) used.add(canonicalAddress(bareAddress(address)) ?? address);
   }
   for (const address of externals) used.add(canonicalAddress(address) ?? address);
   return used;
@@ -65,7 +65,7 @@ export function labSpecFor(inventory: Inventory, plan: NodePlan, externals: read
     hostEndpoints: plan.hostEndpoints.map((h) => ({
       name: h.labName,
       interfaceName: h.endpoint.interfaceName as string,
-      expectedIPs: h.endpoint.addresses.map((a) => a.replace(/\/\d+$/, '')),
+      expectedIPs: h.endpoint.addresses.map(bareAddress),
     })),
     externalHosts: externalHosts(externals),
     staticNeighbours: true,
