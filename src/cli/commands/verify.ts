@@ -251,6 +251,7 @@ export function registerVerify(program: Command, io: Io, setExit: (code: number)
       const unavailable = results.filter((r) => r.unavailable);
       if (flags.target !== 'all' && unavailable.length > 0) throw new UserError(`calpol verify: target ${flags.target} is not available here: ${unavailable[0]?.unavailable}`);
       for (const result of unavailable) io.stderr(`calpol verify: skipping target ${result.target}: ${result.unavailable}\n`);
+      if (results.every((r) => r.unavailable || r.summary.flows === r.summary.skipped)) io.stderr('calpol verify: warning: no flow could be checked in the lab (every flow was skipped); nothing was proven\n');
       io.stdout(flags.format === 'json' ? verifyReportJson(results, setup, flags.target) : verifyReportText(results, setup, note, useColor(io)));
       const failed = results.some((r) => r.summary.mismatches + r.summary.errors > 0);
       setExit(failed ? EXIT.findings : EXIT.ok);
