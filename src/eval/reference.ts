@@ -1,3 +1,4 @@
+import { ICMPV6_TO_HOST_TYPES } from '../ir/index.js';
 import type { Endpoint } from '../model/index.js';
 import { planFor, type ChainKind, type Direction, type FailsafePort, type TierPlan } from '../tiers/index.js';
 import { prefixContains, parsePrefix } from '../model/index.js';
@@ -156,6 +157,18 @@ function endpointToHostApplies(flow: ResolvedFlow): boolean {
 
 function evaluateFlow(plan: TierPlan, ipSets: IpSets, flow: ResolvedFlow, endpointToHost: EndpointToHostAction): Trace {
   const stages: StageTrace[] = [];
+  const packet = flow.packet;
+  if (endpointToHostApplies(flow) && flow.sourceEndpoint && packet.protocol === 58 && ICMPV6_TO_HOST_TYPES.includes(packet.icmpType ?? -1)) {
+    stages.push({
+      title: `from ${describe(flow.sourceEndpoint)} to the host (IPv6 neighbour discovery)`,
+      direction: 'egress',
+      chain: 'normal',
+      outcome: 'allow',
+      steps: [{ kind: 'icmpv6-to-host', type: packet.icmpType as number }],
+      decidedBy: 0,
+    });
+    return { verdict: 'allow', stages, decidingStage: 0 };
+  }
   for (const group of hopsFor(flow)) {
     for (const hop of group) {
       const stage = runHop(plan, ipSets, hop, flow.packet);

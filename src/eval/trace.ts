@@ -31,7 +31,9 @@ export type Step =
   | { kind: 'profile-missing'; name: string }
   | { kind: 'no-profile-allowed'; profiles: string[] }
   | { kind: 'forward-default-allow' }
-  | { kind: 'endpoint-to-host'; action: 'drop' | 'accept' | 'return' };
+  | { kind: 'endpoint-to-host'; action: 'drop' | 'accept' | 'return' }
+  /** IPv6 neighbour discovery / MLD from a workload to its host: always accepted, before any policy. */
+  | { kind: 'icmpv6-to-host'; type: number };
 
 /** One chain an evaluated packet went through (one direction of one endpoint, or a host hop). */
 export interface StageTrace {

@@ -68,6 +68,8 @@ function stepText(step: Step, stage: StageTrace, flow: ResolvedFlow, lookup: Rul
       return step.profiles.length === 0 ? 'no profile: dropped' : `no profile allowed it (${step.profiles.join(', ')}): dropped`;
     case 'forward-default-allow':
       return 'no applyOnForward policy applies: forwarded traffic is allowed';
+    case 'icmpv6-to-host':
+      return `ICMPv6 type ${step.type} (neighbour discovery) from a workload to its host is always allowed, before any policy`;
     case 'endpoint-to-host':
       return `workload-to-host traffic: DefaultEndpointToHostAction is ${step.action}`;
   }

@@ -1,6 +1,6 @@
 import type { TierPlan } from '../tiers/index.js';
 import type { ChainFactory } from './chain-factory.js';
-import { MARK_ACCEPT, type Action, type Chain, type Hook, type InterfaceMap, type Match, type Rule } from './types.js';
+import { ICMPV6_TO_HOST_TYPES, MARK_ACCEPT, type Action, type Chain, type Hook, type InterfaceMap, type Match, type Rule } from './types.js';
 
 export interface DispatchTables {
   fromWorkload: InterfaceMap['entries'];
@@ -97,7 +97,20 @@ export function hookChains(input: HookInput): { hooks: Hook[]; maps: InterfaceMa
     ],
   };
   const toHostAction: Action = input.endpointToHostAction === 'drop' ? { kind: 'drop' } : input.endpointToHostAction === 'accept' ? { kind: 'accept' } : { kind: 'return' };
-  factory.add({ name: 'cp-wl-to-host', rules: [rule('workload-to-host', [], [{ kind: 'jump', target: fromWl }]), rule(`endpoint-to-host-action:${input.endpointToHostAction}`, [], [toHostAction])] });
+  // Felix lets a workload's IPv6 neighbour discovery and multicast listener messages reach
+  // its host before any policy (felix/rules/static.go filterWorkloadToHostChain): without
+  // them the node never learns the pod's link-layer address and no IPv6 flow works.
+  const neighbourDiscovery = ICMPV6_TO_HOST_TYPES.map((type) =>
+    rule(`icmpv6-to-host:${type}`, [{ kind: 'icmp', version: 6, type, negate: false }], [{ kind: 'accept' }]),
+  );
+  factory.add({
+    name: 'cp-wl-to-host',
+    rules: [
+      ...neighbourDiscovery,
+      rule('workload-to-host', [], [{ kind: 'jump', target: fromWl }]),
+      rule(`endpoint-to-host-action:${input.endpointToHostAction}`, [], [toHostAction]),
+    ],
+  });
   const inputChain: Chain = {
     name: 'cp-input',
     rules: [

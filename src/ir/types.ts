@@ -151,3 +151,6 @@ export interface Program {
 /** Mark bits (Felix's defaults, inside IptablesMarkMask 0xffff0000): see build.ts. */
 export const MARK_ACCEPT = 0x10000;
 export const MARK_PASS = 0x20000;
+
+/** ICMPv6 types a workload may always send to its host: MLD (130-132), router solicitation (133), neighbour solicitation and advertisement (135, 136). */
+export const ICMPV6_TO_HOST_TYPES: readonly number[] = [130, 131, 132, 133, 135, 136];

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, Trace } from '../../src/eval/index.js';
 import { cluster, verdictsFor } from '../helpers/model.js';
+import { syntheticSpan } from '../../src/diag/index.js';
+import { runFlow } from '../../src/eval/index.js';
+import { EndpointDirectory, resolveFlow } from '../../src/explain/index.js';
+import { nodeEvaluators } from './run-helpers.js';
 
 const shop = cluster('shop', {
   web: ['10.0.0.1', { app: 'web' }],
@@ -267,5 +271,36 @@ spec:
 `.replace('expectedIPs: [192.0.2.10]}', 'expectedIPs: [192.0.2.10], profiles: [open]}'));
     expect(v.check({ src: '203.0.113.9', dst: 'hep:node1-eth0', protocol: 'TCP', port: 443 }).verdict).toBe('deny');
     expect(v.check({ src: '198.51.100.9', dst: 'hep:node1-eth0', protocol: 'TCP', port: 443 }).verdict).toBe('allow');
+  });
+});
+
+describe('reference evaluator: IPv6 neighbour discovery to the host', () => {
+  it('a workload may always send ND/MLD to its host, before any policy; other ICMPv6 follows the endpoint-to-host action', () => {
+    const v = verdictsFor(`apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: {name: node1-eth0}
+spec: {node: node-1, interfaceName: eth0, expectedIPs: ['fd00:1::1']}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-all-egress}
+spec:
+  selector: all()
+  egress: [{action: Deny}]
+---
+${cluster('shop', { web: ['fd00:2::5', { app: 'web' }] })}`);
+    const neighbour = v.check({ src: 'shop/web', dst: 'hep:node1-eth0', protocol: 'ICMPv6', icmpType: 135 });
+    expect(neighbour.verdict).toBe('allow');
+    expect(decidingStep(neighbour)).toMatchObject({ kind: 'icmpv6-to-host', type: 135 });
+    expect(v.check({ src: 'shop/web', dst: 'hep:node1-eth0', protocol: 'ICMPv6', icmpType: 128 }).verdict).toBe('deny');
+    // The emitted rulesets agree.
+    const evaluators = nodeEvaluators(v.plan);
+    for (const type of [135, 128]) {
+      const resolved = resolveFlow({ src: 'shop/web', dst: 'hep:node1-eth0', protocol: 'ICMPv6', icmpType: type, span: syntheticSpan('<test>'), fieldSpans: {} }, new EndpointDirectory(v.model.inventory));
+      if (!resolved.ok) throw new Error('unresolved');
+      for (const target of ['ir', 'nft', 'iptables'] as const) {
+        expect(runFlow(evaluators[target], resolved.flow).verdict, `${target} type ${type}`).toBe(type === 135 ? 'allow' : 'deny');
+      }
+    }
   });
 });
