@@ -21,6 +21,9 @@ export interface BudgetCheck {
   status: 'PASS' | 'MISS' | 'n/a';
 }
 
+/** Not calpol's own work (the yaml package, JSON.stringify, the kernel): their ratios are reported, not budgeted. */
+export const SCALING_EXEMPT: ReadonlySet<string> = new Set(['floor-yaml', 'floor-serialize', 'nft-load', 'iptables-load']);
+
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
 
 function check(budget: string, value: number | null | undefined, ok: (v: number) => boolean, show: (v: number) => string, failure?: string): BudgetCheck {
@@ -33,8 +36,8 @@ function check(budget: string, value: number | null | undefined, ok: (v: number)
 export function checkBudgets(summary: BenchSummary): BudgetCheck[] {
   const median = (name: string) => summary.results[name]?.median_ms;
   const failed = (...names: string[]) => names.map((name) => summary.errors[name]).find((error) => error !== undefined);
-  const failedAtDouble = Object.keys(summary.errors).filter((name) => name.endsWith(' (x2)'));
-  const scalingEntries = Object.entries(summary.scaling);
+  const failedAtDouble = Object.keys(summary.errors).filter((name) => name.endsWith(' (x2)') && !SCALING_EXEMPT.has(name.replace(' (x2)', '')));
+  const scalingEntries = Object.entries(summary.scaling).filter(([name]) => !SCALING_EXEMPT.has(name));
   const worstScaling = scalingEntries.reduce<[string, number] | undefined>((worst, entry) => (!worst || entry[1] > worst[1] ? entry : worst), undefined);
   const packets = summary.rules_per_packet;
   return [
@@ -45,7 +48,7 @@ export function checkBudgets(summary: BenchSummary): BudgetCheck[] {
     check('explain cold ≤ 2 s', median('explain-cold'), (v) => v <= 2000, ms, failed('explain-cold')),
     check('matrix ≥ 1M verdicts/s', summary.matrix_verdicts_per_s, (v) => v >= 1e6, (v) => `${(v / 1e6).toFixed(2)}M/s`, failed('matrix')),
     check(
-      'doubling the input ≤ 2.1× time (every step)',
+      "doubling the input ≤ 2.1× time (every calpol step)",
       worstScaling?.[1],
       (v) => v <= 2.1 && failedAtDouble.length === 0,
       (v) => `worst ${v.toFixed(2)}× (${worstScaling?.[0]})${failedAtDouble.length > 0 ? `; fails at 2×: ${failedAtDouble.map((n) => n.replace(' (x2)', '')).join(', ')}` : ''}`,

@@ -11,7 +11,7 @@ import { STEPS } from './steps/index.js';
 
 /**
  * npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N]
- *                  [--steps a,b,...] [--save FILE] [--keep DIR]
+ *                  [--steps a,b,...] [--save FILE] [--keep DIR] [--timeout SECONDS]
  * npm run bench -- --report FILE [--json]     (a saved report again, budgets re-checked)
  *
  * Generates the cluster (and, for the scaling ratios, one twice its size), then runs every
@@ -28,13 +28,15 @@ interface Options {
   steps: string[];
   save?: string;
   keep?: string;
+  /** A step (setup and all its runs) taking longer is stopped and reported as failed. */
+  timeoutSeconds: number;
 }
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const NODE = 'node-000';
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N] [--steps a,b] [--save FILE] [--keep DIR]`);
+  console.error(`${message}\nusage: npm run bench -- --size S|M|L [--json] [--runs N] [--no-scaling] [--seed N] [--steps a,b] [--save FILE] [--keep DIR] [--timeout SECONDS]\n       npm run bench -- --report FILE [--json]`);
   process.exit(2);
 }
 
@@ -58,6 +60,7 @@ function parseOptions(args: readonly string[]): Options {
     scaling: !args.includes('--no-scaling'),
     seed: Number(value('--seed') ?? 1),
     steps,
+    timeoutSeconds: Number(value('--timeout') ?? 900),
   };
   const save = value('--save');
   const keep = value('--keep');
@@ -76,7 +79,12 @@ function runChild(step: string, dir: string, options: Options): ChildResult {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutSeconds * 1000,
+    killSignal: 'SIGKILL',
   });
+  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    return { step, error: `timed out after ${options.timeoutSeconds} s (setup and ${options.runs} runs)`, times_ms: [] };
+  }
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as ChildResult;
@@ -95,10 +103,18 @@ function generate(dir: string, options: Options, scale: number): string {
   return dir;
 }
 
-function measureAll(dir: string, label: string, options: Options): ChildResult[] {
+/** Runs the steps at one size; `failedBefore` holds the steps that failed at the smaller size (not run again). */
+function measureAll(dir: string, label: string, options: Options, failedBefore: ReadonlySet<string> = new Set()): ChildResult[] {
   const results: ChildResult[] = [];
+  const failed = new Set<string>();
   for (const [index, name] of options.steps.entries()) {
-    const result = runChild(name, dir, options);
+    const requires = STEPS.find((step) => step.name === name)?.requires;
+    const result: ChildResult = failedBefore.has(name)
+      ? { step: name, skipped: 'failed at the smaller size' }
+      : requires !== undefined && failed.has(requires)
+        ? { step: name, skipped: `${requires} failed (its setup does the same work)` }
+        : runChild(name, dir, options);
+    if (result.error) failed.add(name);
     const times = result.times_ms ?? [];
     const shown = result.error ? `FAILED ${result.error}` : result.skipped ? `skipped (${result.skipped})` : times.map((t) => formatMs(t)).join(', ');
     progress(`[${label} ${index + 1}/${options.steps.length}] ${name}: ${shown}`);
@@ -131,7 +147,8 @@ function main(): void {
   const loadAtStart = loadavg()[0] as number;
   try {
     const base = measureAll(generate(join(root, `${options.size}-x1`), options, 1), options.size, options);
-    const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options) : [];
+    const failed = new Set(base.filter((result) => result.error).map((result) => result.step));
+    const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options, failed) : [];
     const meta: BenchReport['meta'] = {
       date: new Date().toISOString(),
       commit: commit(),

@@ -127,6 +127,7 @@ export const floorYamlStep: Step = {
 
 export const floorSerializeStep: Step = {
   name: 'floor-serialize',
+  requires: 'compile-cluster-nft',
   description: 'I/O floor, output: JSON.stringify (indent 2) of the whole-cluster nft document, command by command',
   prepare(context: StepContext): PreparedStep {
     // Command by command: at L the whole text is longer than a JavaScript string can be.

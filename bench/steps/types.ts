@@ -28,6 +28,8 @@ export interface Step {
   root?: boolean;
   /** The work happens in another process: this one's peak RSS says nothing about it. */
   spawns?: boolean;
+  /** Skipped when this step failed at the same size (the setup would do the same failing work). */
+  requires?: string;
   /** Setup (not timed); a string means the step is skipped, and why. */
   prepare(context: StepContext): PreparedStep | string;
 }
