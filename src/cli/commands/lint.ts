@@ -11,6 +11,7 @@ import { EXIT } from '../errors.js';
 import { calpolVersion, useColor, type Io } from '../io.js';
 import { readSources, sourceLineLookup } from '../sources.js';
 import { nonNegativeInteger, oneOf } from './options.js';
+import { TIE_BREAKS } from './plan-options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type LintFormat = (typeof FORMATS)[number];
@@ -19,6 +20,7 @@ interface LintFlags {
   format: LintFormat;
   maxWarnings?: number;
   allowUnsupported?: boolean;
+  tieBreak: 'calpol' | 'upstream';
 }
 
 export function registerLint(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -29,13 +31,14 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, oneOf(FORMATS), 'text')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInteger)
     .option('--allow-unsupported', 'report fields calpol cannot enforce as warnings and skip them')
+    .option('--tie-break <rule>', 'order of equal-order policies for the semantic rules: calpol or upstream', oneOf(TIE_BREAKS), 'calpol')
     .addHelpText(
       'after',
       '\nExit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage error or unreadable input.',
     )
     .action(async (paths: string[], flags: LintFlags) => {
       const sources = await readSources(paths, io);
-      const outcome = lintSources(sources, { allowUnsupported: flags.allowUnsupported ?? false });
+      const outcome = lintSources(sources, { allowUnsupported: flags.allowUnsupported ?? false, tieBreak: flags.tieBreak });
       const diagnostics = outcome.diagnostics;
       switch (flags.format) {
         case 'json':
