@@ -111,17 +111,51 @@ export function selects(plan: TierPlan, policy: Policy, endpoint: Endpoint): boo
   return plan.membership.members(policy.selector).has(index);
 }
 
+/**
+ * For each endpoint (by inventory position), the positions in `plan.tiers` of the policies
+ * that select it: [tier index, policy index] pairs in evaluation order. Built once per plan
+ * by walking each policy's member bitset (cost: policies × endpoints/32 word operations plus
+ * the number of selections), so asking for many endpoints' plans never rescans every policy
+ * per endpoint.
+ */
+const selectionCache = new WeakMap<TierPlan, Uint32Array[]>();
+
+function selectionsOf(plan: TierPlan): Uint32Array[] {
+  let selections = selectionCache.get(plan);
+  if (selections) return selections;
+  const endpointCount = plan.inventory.endpoints.length;
+  const lists: number[][] = Array.from({ length: endpointCount }, () => []);
+  plan.tiers.forEach(({ policies }, tierIndex) => {
+    policies.forEach((policy, policyIndex) => {
+      for (const member of plan.membership.members(policy.selector).members()) {
+        if (member >= endpointCount) break; // network sets follow the endpoints
+        (lists[member] as number[]).push(tierIndex, policyIndex);
+      }
+    });
+  });
+  selections = lists.map((list) => Uint32Array.from(list));
+  selectionCache.set(plan, selections);
+  return selections;
+}
+
 /** The tiers, policies and profiles that decide one direction of one endpoint's chain. */
 export function planFor(plan: TierPlan, endpoint: Endpoint, direction: Direction, chain: ChainKind = 'normal'): EndpointPlan {
   if (endpoint.kind === 'workload' && chain !== 'normal') {
     throw new Error(`bug: workload endpoints have only normal chains, asked for ${chain}`);
   }
+  const index = plan.endpointIndex.get(endpoint.key);
+  if (index === undefined) throw new Error(`bug: endpoint ${endpoint.key} is not in the plan's inventory`);
+  const selected = selectionsOf(plan)[index] as Uint32Array;
   const tiers: AppliedTier[] = [];
   const passByDefault = chain === 'untracked' || chain === 'preDNAT';
-  for (const { tier, policies } of plan.tiers) {
-    const applied = policies.filter(
-      (policy) => policy.appliesTo[direction] && inChain(policy, chain, direction) && selects(plan, policy, endpoint),
-    );
+  for (let i = 0; i < selected.length; ) {
+    const tierIndex = selected[i] as number;
+    const { tier, policies } = plan.tiers[tierIndex] as OrderedTier;
+    const applied: Policy[] = [];
+    for (; i < selected.length && selected[i] === tierIndex; i += 2) {
+      const policy = policies[selected[i + 1] as number] as Policy;
+      if (policy.appliesTo[direction] && inChain(policy, chain, direction)) applied.push(policy);
+    }
     if (applied.length === 0) continue;
     const defaultAction: TierDefaultAction = passByDefault ? 'Pass' : tier.defaultAction;
     const enforced = applied.some((policy) => !policy.staged);
