@@ -83,15 +83,32 @@ function runChild(step: string, dir: string, options: Options): ChildResult {
     killSignal: 'SIGKILL',
   });
   if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    return { step, error: `timed out after ${options.timeoutSeconds} s (setup and ${options.runs} runs)`, times_ms: [] };
+    const result = crashed(step, 'timed out', child.stderr ?? '');
+    return { ...result, error: `timed out after ${options.timeoutSeconds} s (setup and ${options.runs} runs)` };
   }
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as ChildResult;
   } catch {
-    const why = child.signal ? `killed by ${child.signal}` : `exited ${child.status}`;
-    return { step, error: `${why}: ${child.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`, times_ms: [] };
+    return crashed(step, child.signal ? `killed by ${child.signal}` : `exited ${child.status}`, child.stderr);
   }
+}
+
+/** A child that died without a result: its fatal error line and the notes it wrote before. */
+function crashed(step: string, why: string, stderr: string): ChildResult {
+  const lines = stderr.trim().split('\n');
+  const fatal = lines.find((l) => /FATAL ERROR|heap out of memory|RangeError|Error:/.test(l)) ?? lines.slice(-3).join(' | ');
+  const extras: Record<string, unknown> = {};
+  for (const l of lines) {
+    if (!l.startsWith('{"note"')) continue;
+    try {
+      const { note, value } = JSON.parse(l) as { note: string; value: number };
+      extras[note] = value;
+    } catch {
+      // not a note after all
+    }
+  }
+  return { step, error: `${why}: ${fatal.trim().slice(0, 300)}`, times_ms: [], extras };
 }
 
 function generate(dir: string, options: Options, scale: number): string {

@@ -4,7 +4,7 @@ import { emitNft, formatNftJson } from '../../src/emit/nft/index.js';
 import { buildProgram, type BuildOptions, type Program } from '../../src/ir/index.js';
 import type { Model } from '../../src/model/index.js';
 import { buildTierPlan, type TierPlan } from '../../src/tiers/index.js';
-import { consume, loadValid, planOf, type PreparedStep, type Step, type StepContext } from './types.js';
+import { consume, loadValid, note, planOf, type PreparedStep, type Step, type StepContext } from './types.js';
 
 /** Rule, chain, set and map counts of a program (what the emitted ruleset holds). */
 export function programCounts(program: Program): Record<string, number> {
@@ -67,6 +67,8 @@ function nftStep(scope: 'node' | 'cluster'): Step {
           const emitted = performance.now();
           phases.build_ms.push(built - start);
           phases.emit_ms.push(emitted - built);
+          note('build_ms', built - start);
+          note('emit_ms', emitted - built);
           const text = formatNftJson(document);
           phases.format_ms.push(performance.now() - emitted);
           counts.bytes = text.length;

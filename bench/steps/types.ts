@@ -57,6 +57,14 @@ export function planOf(model: Model): TierPlan {
   return buildTierPlan(model.policySet, model.inventory);
 }
 
+/**
+ * Reports an intermediate figure on stderr as it is known (`{"note": key, "value": …}`), so
+ * the runner still has it when the process dies later (out of memory, timeout).
+ */
+export function note(key: string, value: number): void {
+  process.stderr.write(`${JSON.stringify({ note: key, value })}\n`);
+}
+
 /** Keeps a value alive so the work producing it cannot be optimised away. */
 export let sink: unknown;
 export function consume(value: unknown): void {
