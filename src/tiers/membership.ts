@@ -54,7 +54,7 @@ export class MembershipIndex {
   /** Items whose label `key` has a value satisfying `test`. */
   private labelWhere(key: string, test: (value: string) => boolean): Bitset {
     const members: number[] = [];
-    for (const [value, items] of this.byValue.get(key) ?? []) if (test(value)) members.push(...items);
+    for (const [value, items] of this.byValue.get(key) ?? []) if (test(value)) for (const item of items) members.push(item);
     return Bitset.of(this.size, members);
   }
 

@@ -80,9 +80,11 @@ function tableText(program: Program, table: TableKind, names: readonly string[],
   const sets = new Map(program.sets.map((s) => [s.name, s.type]));
   const hooks = program.hooks.filter((h) => h.table === table);
   const lines = [`*${table}`];
-  lines.push(...hooks.map((h) => `:${topChainName(h.table, h.hook)} - [0:0]`));
-  lines.push(...names.map((name) => `:${name} - [0:0]`));
-  lines.push(...hooks.flatMap(topChainLines));
+  // Loops, not push(...array): a whole-cluster ruleset has hundreds of thousands of lines,
+  // more than a call's argument list can hold.
+  for (const h of hooks) lines.push(`:${topChainName(h.table, h.hook)} - [0:0]`);
+  for (const name of names) lines.push(`:${name} - [0:0]`);
+  for (const line of hooks.flatMap(topChainLines)) lines.push(line);
   for (const name of names) {
     for (const rule of chains.get(name)?.rules ?? []) {
       if (ruleFamily(rule, sets) === (version === 4 ? 6 : 4)) continue;
@@ -98,7 +100,7 @@ function restoreText(program: Program, version: 4 | 6): string {
   const lines = [
     `# calpol: IPv${version} rules. Load after the ipsets with \`${command} --noflush\`, then run the attach script (docs/iptables.md).`,
   ];
-  for (const [table, names] of chainsByTable(program)) lines.push(...tableText(program, table, names, version));
+  for (const [table, names] of chainsByTable(program)) for (const line of tableText(program, table, names, version)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
 
@@ -155,7 +157,7 @@ function detachScript(program: Program): string {
       lines.push(`remove ${ipt} ${table} ${[...tops, ...names].join(' ')}`);
     }
   }
-  lines.push(...program.sets.map((s) => `ipset destroy ${s.name} 2>/dev/null || true`));
+  for (const s of program.sets) lines.push(`ipset destroy ${s.name} 2>/dev/null || true`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -52,7 +52,7 @@ export function emitIpsets(sets: readonly AddressSet[]): string {
     if (!temporaries.has(temporary)) lines.push(createLine(temporary, set.type));
     temporaries.add(temporary);
     lines.push(`# origin ${set.name} ${commentForOrigin(set.origin.id)}`, createLine(set.name, set.type), `flush ${temporary}`);
-    lines.push(...set.elements.map((element) => `add ${temporary} ${ipsetElement(set.type, element)}`));
+    for (const element of set.elements) lines.push(`add ${temporary} ${ipsetElement(set.type, element)}`);
     lines.push(`swap ${temporary} ${set.name}`);
   }
   lines.push(...[...temporaries].sort().map((name) => `destroy ${name}`));

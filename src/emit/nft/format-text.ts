@@ -83,7 +83,9 @@ function printSet(set: NftSetObject, comment: string | undefined): string[] {
   const lines = [`\tset ${textName('set', set.name)} {`, `\t\ttype ${type}`];
   if (set.flags) lines.push(`\t\tflags ${set.flags.join(', ')}`);
   if (comment !== undefined) lines.push(`\t\tcomment "${comment}"`);
-  lines.push(...printElements((set.elem ?? []).map((e) => printExpr(e, { quoted: false, hex: false })), '\t\t'), '\t}');
+  // A loop, not push(...array): a set can have more elements than a call takes arguments.
+  for (const line of printElements((set.elem ?? []).map((e) => printExpr(e, { quoted: false, hex: false })), '\t\t')) lines.push(line);
+  lines.push('\t}');
   return lines;
 }
 
@@ -92,7 +94,8 @@ function printMap(map: NftMapObject, comment: string | undefined): string[] {
   if (map.flags) lines.push(`\t\tflags ${map.flags.join(', ')}`);
   if (comment !== undefined) lines.push(`\t\tcomment "${comment}"`);
   const elements = (map.elem ?? []).map(([key, verdict]) => `"${key}" : ${printVerdict(verdict)}`);
-  lines.push(...printElements(elements, '\t\t'), '\t}');
+  for (const line of printElements(elements, '\t\t')) lines.push(line);
+  lines.push('\t}');
   return lines;
 }
 

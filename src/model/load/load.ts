@@ -76,8 +76,9 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
     loadDocument(root, ctx, result.resources);
     const items = parsed.fast ? streamed.get(index) : undefined;
     if (items && isStreamedList(root)) {
-      result.resources.push(...items.resources);
-      result.diagnostics.push(...items.diagnostics);
+      // Loops, not push(...array): a List can hold more items than a call takes arguments.
+      for (const resource of items.resources) result.resources.push(resource);
+      for (const diagnostic of items.diagnostics) result.diagnostics.push(diagnostic);
     }
   });
 }
