@@ -44,14 +44,29 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function keysInOrder(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1] as string, keys[i] as string) > 0) return false;
+  return true;
+}
+
 function ordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(ordered);
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareKeys(a, b));
-  return Object.fromEntries(entries.map(([key, inner]) => [key, ordered(inner)]));
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Most objects are built in this order already; only the others are copied and sorted.
+  if (!keysInOrder(keys)) keys.sort(compareKeys);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = ordered(record[key]);
+  return out;
 }
 
-/** The document as `nft -j -f` input: 2-space indented JSON, fixed key order, trailing newline. */
+/**
+ * The document as `nft -j -f` input: fixed key order, one command per line (a rule, a set,
+ * a chain per line keeps a whole-cluster ruleset small and its diffs readable), trailing
+ * newline.
+ */
 export function formatNftJson(document: NftDocument): string {
-  return `${JSON.stringify(ordered(document), null, 2)}\n`;
+  const commands = document.nftables.map((command) => JSON.stringify(ordered(command)));
+  return `{"nftables": [\n${commands.join(',\n')}\n]}\n`;
 }

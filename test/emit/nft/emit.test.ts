@@ -188,7 +188,9 @@ describe('emitNft: determinism', () => {
     expect(formatNftJson(emitNft(reversed))).toBe(a);
     expect(formatNftJson(emitNft(everythingProgram()))).toBe(a);
     expect(a.endsWith('}\n')).toBe(true);
-    expect(a.split('\n')[1]).toBe('  "nftables": [');
+    // One command per line.
+    expect(a.split('\n')[0]).toBe('{"nftables": [');
+    expect(a.split('\n')[1]).toBe('{"metainfo":{"json_schema_version":1}},');
   });
 
   it('prints keys in its fixed order', () => {
