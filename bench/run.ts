@@ -162,13 +162,14 @@ function main(): void {
   const options = parseOptions(args);
   const root = options.keep ?? mkdtempSync(join(tmpdir(), 'calpol-bench-'));
   const loadAtStart = loadavg()[0] as number;
+  const measuredCommit = commit();
   try {
     const base = measureAll(generate(join(root, `${options.size}-x1`), options, 1), options.size, options);
     const failed = new Set(base.filter((result) => result.error).map((result) => result.step));
     const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options, failed) : [];
     const meta: BenchReport['meta'] = {
       date: new Date().toISOString(),
-      commit: commit(),
+      commit: measuredCommit,
       runs: options.runs,
       seed: options.seed,
       node: NODE,
