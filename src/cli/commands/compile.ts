@@ -25,6 +25,20 @@ interface CompileFlags extends PlanFlags {
 
 /** The files a target produces for a program (name relative to the output directory, or undefined for single-file targets). */
 export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
+  try {
+    return renderFiles(program, target);
+  } catch (error) {
+    // V8 strings stop at about 512 MiB: a ruleset with tens of thousands of local endpoints
+    // (every endpoint of a large cluster) does not fit in one document.
+    if (error instanceof RangeError && /string length/i.test(error.message)) {
+      const rules = program.chains.reduce((sum, chain) => sum + chain.rules.length, 0);
+      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to write as one document; compile one node at a time with --node`);
+    }
+    throw error;
+  }
+}
+
+function renderFiles(program: Program, target: Target): { name?: string; text: string }[] {
   switch (target) {
     case 'nft':
       return [{ text: formatNftJson(emitNft(program)) }];
