@@ -27,7 +27,7 @@ export function where(span: Span | undefined): string {
 export function ownerName(owner: RuleOwner): string {
   if (owner.type === 'profile') return `profile ${owner.name}`;
   const name = owner.namespace ? `${owner.namespace}/${owner.name}` : owner.name;
-  return `${owner.kind} ${name}`;
+  return `tier ${owner.tier}, ${owner.kind} ${name}`;
 }
 
 export function flowSummary(flow: ResolvedFlow): string {

@@ -98,7 +98,7 @@ describe('calpol matrix: csv', () => {
     expect(lines).toHaveLength(1 + 12 + 1);
     expect(lines).toContain('store/other,store/db,tcp,5432,deny,ingress to store/db: end of tier default: Deny (no policy in the tier allowed or passed it)');
     const fromApi = lines.find((line) => line.startsWith('store/api,store/db,'));
-    expect(fromApi).toMatch(/^store\/api,store\/db,tcp,5432,allow,"ingress to store\/db: KubernetesNetworkPolicy store\/db-from-api: ingress rule 0 \(Allow\) at examples\/k8s-isolation\/policy\.yaml:\d+:\d+ matched: .*""api"".*"$/);
+    expect(fromApi).toMatch(/^store\/api,store\/db,tcp,5432,allow,"ingress to store\/db: tier default, KubernetesNetworkPolicy store\/db-from-api: ingress rule 0 \(Allow\) at examples\/k8s-isolation\/policy\.yaml:\d+:\d+ matched: .*""api"".*"$/);
   });
 
   it('ICMP cells have an empty port', async () => {
