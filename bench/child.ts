@@ -45,6 +45,7 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
     running.times_ms.push((performance.now() - start) / (prepared.divisor ?? 1));
     const used = process.cpuUsage(cpu);
     running.cpu_ms.push((used.user + used.system) / 1000 / (prepared.divisor ?? 1));
+    prepared.afterRun?.();
   }
   // Steps whose work runs in spawned processes: neither this process's RSS nor its CPU time says anything.
   const own = !step.spawns;

@@ -56,13 +56,14 @@ function nftStep(scope: 'node' | 'cluster'): Step {
       const plan = planFor(loadValid(context.sources), scope);
       const options = scope === 'node' ? { node: context.node } : {};
       const phases = { build_ms: [] as number[], emit_ms: [] as number[], format_ms: [] as number[] };
-      let counts: Record<string, number> = { local_endpoints: localEndpoints(plan, options) };
+      const local = localEndpoints(plan, options);
+      let last: { program: Program; bytes: number } | undefined;
+      let counts: Record<string, number> = {};
       return {
         run() {
           const start = performance.now();
           const program = compileProgram(plan, options);
           const built = performance.now();
-          counts = { ...counts, ...programCounts(program) };
           const document = emitNft(program);
           const emitted = performance.now();
           phases.build_ms.push(built - start);
@@ -71,10 +72,17 @@ function nftStep(scope: 'node' | 'cluster'): Step {
           note('emit_ms', emitted - built);
           const text = formatNftJson(document);
           phases.format_ms.push(performance.now() - emitted);
-          counts.bytes = text.length;
+          last = { program, bytes: text.length };
           consume(text);
         },
-        extras: () => ({ ...counts, ...Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, values.length > 0 ? median(values) : null])) }),
+        afterRun() {
+          if (last) counts = { ...programCounts(last.program), bytes: last.bytes };
+          last = undefined;
+        },
+        extras: () => ({
+          local_endpoints: local,
+          ...counts,
+          ...Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, values.length > 0 ? median(values) : null])) }),
       };
     },
   };
@@ -87,17 +95,21 @@ function iptablesStep(scope: 'node' | 'cluster'): Step {
     prepare(context: StepContext): PreparedStep {
       const plan = planFor(loadValid(context.sources), scope);
       const options = scope === 'node' ? { node: context.node } : {};
+      let last: ReturnType<typeof compileIptables>['output'] | undefined;
       let counts: Record<string, number> = {};
       return {
         run() {
-          const { output } = compileIptables(plan, options);
+          last = compileIptables(plan, options).output;
+        },
+        afterRun() {
+          if (!last) return;
           counts = {
-            rules: countLines(output.iptables, '-A ') + countLines(output.ip6tables, '-A '),
-            sets: countLines(output.ipsets, 'create '),
-            set_elements: countLines(output.ipsets, 'add '),
-            bytes: output.iptables.length + output.ip6tables.length + output.ipsets.length,
+            rules: countLines(last.iptables, '-A ') + countLines(last.ip6tables, '-A '),
+            sets: countLines(last.ipsets, 'create '),
+            set_elements: countLines(last.ipsets, 'add '),
+            bytes: last.iptables.length + last.ip6tables.length + last.ipsets.length,
           };
-          consume(output);
+          last = undefined;
         },
         extras: () => counts,
       };

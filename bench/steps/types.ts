@@ -15,6 +15,8 @@ export interface StepContext {
 /** A step after its setup: `run` is timed, `extras` reports counts after the runs. */
 export interface PreparedStep {
   run(): void;
+  /** Called after each timed run, untimed: count what the run produced, then let it go. */
+  afterRun?(): void;
   extras?(): Record<string, unknown>;
   /** Each run does this many units (queries): times are reported per unit. */
   divisor?: number;
