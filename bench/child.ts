@@ -18,8 +18,10 @@ export interface ChildResult {
   /** CPU time (user + system, all threads of this process) of each run: less sensitive than wall time to other load on the machine. */
   cpu_ms?: number[];
   setup_ms?: number;
-  /** Peak resident set of this process (null when the work runs in spawned processes). */
+  /** Peak resident set of this process after setup and the first run — what one command doing this needs (null when the work runs in spawned processes). */
   rss_mb?: number | null;
+  /** The same after every run (V8 keeps some of the earlier runs' heap). */
+  rss_all_runs_mb?: number | null;
   extras?: Record<string, unknown>;
 }
 
@@ -37,6 +39,7 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
   const setup_ms = performance.now() - setupStart;
   if (prepared.extras) running.extras = prepared.extras;
   const gc = (globalThis as { gc?: () => void }).gc;
+  let firstRunRss: number | undefined;
   for (let i = 0; i < runs; i++) {
     gc?.();
     const cpu = process.cpuUsage();
@@ -46,10 +49,18 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
     const used = process.cpuUsage(cpu);
     running.cpu_ms.push((used.user + used.system) / 1000 / (prepared.divisor ?? 1));
     prepared.afterRun?.();
+    firstRunRss ??= process.resourceUsage().maxRSS / 1024;
   }
   // Steps whose work runs in spawned processes: neither this process's RSS nor its CPU time says anything.
   const own = !step.spawns;
-  const result: ChildResult = { step: name, times_ms: running.times_ms, setup_ms, rss_mb: own ? process.resourceUsage().maxRSS / 1024 : null, extras: prepared.extras?.() ?? {} };
+  const result: ChildResult = {
+    step: name,
+    times_ms: running.times_ms,
+    setup_ms,
+    rss_mb: own ? (firstRunRss ?? null) : null,
+    rss_all_runs_mb: own ? process.resourceUsage().maxRSS / 1024 : null,
+    extras: prepared.extras?.() ?? {},
+  };
   if (own) result.cpu_ms = running.cpu_ms;
   return result;
 }

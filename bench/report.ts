@@ -101,7 +101,16 @@ export function buildReport(size: string, base: readonly ChildResult[], doubled:
     results_x2,
     rss_mb_by_step: rssByStep,
     emitted: Object.fromEntries(EMITTED.filter((name) => byStep.has(name)).map((name) => [name, extras(name)])),
-    details: Object.fromEntries(base.map((r) => [r.step, { ...(r.extras ?? {}), ...(r.setup_ms !== undefined ? { setup_ms: round(r.setup_ms, 1) } : {}) }])),
+    details: Object.fromEntries(
+      base.map((r) => [
+        r.step,
+        {
+          ...(r.extras ?? {}),
+          ...(r.setup_ms !== undefined ? { setup_ms: round(r.setup_ms, 1) } : {}),
+          ...(typeof r.rss_all_runs_mb === 'number' ? { rss_all_runs_mb: round(r.rss_all_runs_mb, 1) } : {}),
+        },
+      ]),
+    ),
     errors,
     skipped: Object.fromEntries(base.filter((r) => r.skipped).map((r) => [r.step, r.skipped as string])),
     budgets: checkBudgets(summary),

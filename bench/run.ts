@@ -127,7 +127,7 @@ function measureAll(dir: string, label: string, options: Options, failedBefore: 
   for (const [index, name] of options.steps.entries()) {
     const requires = STEPS.find((step) => step.name === name)?.requires;
     const result: ChildResult = failedBefore.has(name)
-      ? { step: name, skipped: 'failed at the smaller size' }
+      ? { step: name, skipped: 'no result at the smaller size' }
       : requires !== undefined && failed.has(requires)
         ? { step: name, skipped: `${requires} failed (its setup does the same work)` }
         : runChild(name, dir, options);
@@ -140,7 +140,10 @@ function measureAll(dir: string, label: string, options: Options, failedBefore: 
   return results;
 }
 
+/** The commit measured: CALPOL_BENCH_COMMIT when set (a build outside the checkout), else the checkout's HEAD. */
 function commit(): string {
+  const given = process.env.CALPOL_BENCH_COMMIT;
+  if (given) return given;
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout.trim() !== '';
   return head === '' ? 'unknown' : `${head}${dirty ? ' (with uncommitted changes)' : ''}`;
@@ -165,7 +168,8 @@ function main(): void {
   const measuredCommit = commit();
   try {
     const base = measureAll(generate(join(root, `${options.size}-x1`), options, 1), options.size, options);
-    const failed = new Set(base.filter((result) => result.error).map((result) => result.step));
+    // At twice the size, only what gave a result at the size (a failure there fails again, slower).
+    const failed = new Set(base.filter((result) => result.error || result.skipped).map((result) => result.step));
     const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options, failed) : [];
     const meta: BenchReport['meta'] = {
       date: new Date().toISOString(),

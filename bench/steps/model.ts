@@ -17,17 +17,18 @@ export const loadStep: Step = {
   description: 'loadModel: decode + parse + schema decode + validate + normalize',
   prepare(context: StepContext): PreparedStep {
     let model: Model | undefined;
+    let counts: Record<string, number> = {};
     return {
       run() {
         model = loadModel(context.sources);
         if (model.hasErrors) throw new Error('the generated cluster has errors');
       },
-      extras: () => ({
-        policies: model?.policySet.policies.length,
-        endpoints: model?.inventory.endpoints.length,
-        diagnostics: model?.diagnostics.length,
-        bytes: context.sources.reduce((sum, source) => sum + source.bytes.length, 0),
-      }),
+      // Not kept into the next run: two models alive at once would inflate its time and RSS.
+      afterRun() {
+        if (model) counts = { policies: model.policySet.policies.length, endpoints: model.inventory.endpoints.length, diagnostics: model.diagnostics.length };
+        model = undefined;
+      },
+      extras: () => ({ ...counts, bytes: context.sources.reduce((sum, source) => sum + source.bytes.length, 0) }),
     };
   },
 };
