@@ -1,6 +1,6 @@
-import type { AddressSet, Chain, Hook, InterfaceMap, Program } from '../../ir/index.js';
+import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../../ir/index.js';
 import { chainTypeFor } from './base-chains.js';
-import type { NftChainObject, NftCommand, NftDocument, NftExpr, NftMapObject, NftSetObject, NftTableObject } from './json-types.js';
+import type { NftChainObject, NftCommand, NftDocument, NftExpr, NftMapObject, NftRuleObject, NftSetObject, NftTableObject } from './json-types.js';
 import { lowerRuleStatements } from './lower-action.js';
 import { addressExpr } from './lower-match.js';
 import { assertInterfaceName, assertIrName, commentForOrigin } from './text-safety.js';
@@ -108,6 +108,65 @@ function checkUnique(what: string, names: readonly string[]): void {
   }
 }
 
+/** A program whose names, hooks and references were checked: what lowering it object by object needs. */
+export interface CheckedProgram {
+  program: Program;
+  table: string;
+  hooks: ReadonlyMap<string, Hook>;
+  /** The chains jumps and maps may target: every chain that is not a base chain. */
+  regular: ReadonlySet<string>;
+  lookupSet: (name: string) => AddressSet | undefined;
+}
+
+/**
+ * Every check that can refuse the program as a whole, done before anything is lowered, so
+ * a streamed output fails before its first chunk rather than halfway through.
+ */
+export function checkProgram(program: Program, options: EmitNftOptions = {}): CheckedProgram {
+  const table = assertIrName('table', options.table ?? DEFAULT_TABLE);
+  checkUnique('chain', program.chains.map((chain) => chain.name));
+  checkUnique('set', program.sets.map((set) => set.name));
+  checkUnique('map', program.maps.map((map) => map.name));
+  const hooks = hookByChain(program);
+  const sets = new Map(program.sets.map((set) => [set.name, set]));
+  const regular = new Set(program.chains.filter((chain) => !hooks.has(chain.name)).map((chain) => chain.name));
+  checkTargets(program, regular);
+  return { program, table, hooks, regular, lookupSet: (name) => sets.get(name) };
+}
+
+export const setCommandObject = (checked: CheckedProgram, set: AddressSet): NftSetObject => setObject(set, checked.table);
+export const mapCommandObject = (checked: CheckedProgram, map: InterfaceMap): NftMapObject => mapObject(map, checked.table, checked.regular);
+export const chainCommandObject = (checked: CheckedProgram, chain: Chain): NftChainObject => chainObject(chain, checked.hooks.get(chain.name), checked.table);
+
+/** One IR rule lowered to its nft rule object. */
+export function ruleObject(checked: CheckedProgram, chain: Chain, index: number): NftRuleObject {
+  const rule = chain.rules[index] as Rule;
+  const where = `chain ${chain.name} rule ${index} (${rule.origin.id})`;
+  const expr = lowerRuleStatements(rule, checked.lookupSet, where);
+  return { family: 'inet', table: checked.table, chain: chain.name, comment: commentForOrigin(rule.origin.id), expr };
+}
+
+/** The hook chains in the program's hook order, then the other chains in program order. */
+function chainsInRuleOrder(checked: CheckedProgram): Chain[] {
+  const byName = new Map(checked.program.chains.map((chain) => [chain.name, chain]));
+  const hookChains = checked.program.hooks.map((hook) => byName.get(hook.chain) as Chain);
+  return [...hookChains, ...checked.program.chains.filter((chain) => checked.regular.has(chain.name))];
+}
+
+function* commandsOf(checked: CheckedProgram): Generator<NftCommand> {
+  const table: NftTableObject = { family: 'inet', name: checked.table };
+  yield { metainfo: { json_schema_version: 1 } };
+  yield { add: { table: { ...table } } };
+  yield { delete: { table: { ...table } } };
+  yield { add: { table: { ...table } } };
+  for (const set of checked.program.sets) yield { add: { set: setCommandObject(checked, set) } };
+  for (const chain of checked.program.chains) yield { add: { chain: chainCommandObject(checked, chain) } };
+  for (const map of checked.program.maps) yield { add: { map: mapCommandObject(checked, map) } };
+  for (const chain of chainsInRuleOrder(checked)) {
+    for (let index = 0; index < chain.rules.length; index++) yield { add: { rule: ruleObject(checked, chain, index) } };
+  }
+}
+
 /**
  * The order of commands, for one atomic `nft -j -f` batch that replaces calpol's table
  * and touches nothing else:
@@ -119,35 +178,15 @@ function checkUnique(what: string, names: readonly string[]): void {
  * 5. rules: the hook chains' rules first, in the program's hook order, then the other
  *    chains' in program order. The decoder reads the hook order back from this (nft
  *    keeps no other order of base chains).
+ *
+ * The program is checked now; the commands are lowered one at a time as they are read,
+ * so a whole-cluster ruleset never has to exist as one document.
  */
+export function emitNftCommands(program: Program, options: EmitNftOptions = {}): Iterable<NftCommand> {
+  return commandsOf(checkProgram(program, options));
+}
+
+/** The whole document at once (tests, the decoder, small programs); see emitNftCommands. */
 export function emitNft(program: Program, options: EmitNftOptions = {}): NftDocument {
-  const tableName = assertIrName('table', options.table ?? DEFAULT_TABLE);
-  const table: NftTableObject = { family: 'inet', name: tableName };
-  checkUnique('chain', program.chains.map((chain) => chain.name));
-  checkUnique('set', program.sets.map((set) => set.name));
-  checkUnique('map', program.maps.map((map) => map.name));
-  const hooks = hookByChain(program);
-  const sets = new Map(program.sets.map((set) => [set.name, set]));
-  const lookupSet = (name: string) => sets.get(name);
-  const regular = new Set(program.chains.filter((chain) => !hooks.has(chain.name)).map((chain) => chain.name));
-  checkTargets(program, regular);
-  const commands: NftCommand[] = [
-    { metainfo: { json_schema_version: 1 } },
-    { add: { table: { ...table } } },
-    { delete: { table: { ...table } } },
-    { add: { table: { ...table } } },
-    ...program.sets.map((set): NftCommand => ({ add: { set: setObject(set, tableName) } })),
-    ...program.chains.map((chain): NftCommand => ({ add: { chain: chainObject(chain, hooks.get(chain.name), tableName) } })),
-    ...program.maps.map((map): NftCommand => ({ add: { map: mapObject(map, tableName, regular) } })),
-  ];
-  const byName = new Map(program.chains.map((chain) => [chain.name, chain]));
-  const ruleOrder = [...program.hooks.map((hook) => byName.get(hook.chain) as Chain), ...program.chains.filter((chain) => regular.has(chain.name))];
-  for (const chain of ruleOrder) {
-    chain.rules.forEach((rule, index) => {
-      const where = `chain ${chain.name} rule ${index} (${rule.origin.id})`;
-      const expr = lowerRuleStatements(rule, lookupSet, where);
-      commands.push({ add: { rule: { family: 'inet', table: tableName, chain: chain.name, comment: commentForOrigin(rule.origin.id), expr } } });
-    });
-  }
-  return { nftables: commands };
+  return { nftables: Array.from(emitNftCommands(program, options)) };
 }

@@ -1,4 +1,4 @@
-import type { NftDocument } from './json-types.js';
+import type { NftCommand, NftDocument } from './json-types.js';
 
 /**
  * Object keys in this order, wherever they appear (unknown keys after them, sorted), so
@@ -61,12 +61,25 @@ function ordered(value: unknown): unknown {
   return out;
 }
 
+const HEAD = '{"nftables": [\n';
+
 /**
  * The document as `nft -j -f` input: fixed key order, one command per line (a rule, a set,
  * a chain per line keeps a whole-cluster ruleset small and its diffs readable), trailing
- * newline.
+ * newline — as a sequence of chunks, one command each, so no string ever holds a whole
+ * ruleset (a whole cluster's is larger than V8's longest string). Joined, the chunks are
+ * formatNftJson's text.
  */
+export function* nftJsonChunks(commands: Iterable<NftCommand>): Generator<string> {
+  let separator = HEAD;
+  for (const command of commands) {
+    yield separator + JSON.stringify(ordered(command));
+    separator = ',\n';
+  }
+  yield `${separator === HEAD ? HEAD : ''}\n]}\n`;
+}
+
+/** The whole document as one string: the chunks of nftJsonChunks joined (small documents, tests). */
 export function formatNftJson(document: NftDocument): string {
-  const commands = document.nftables.map((command) => JSON.stringify(ordered(command)));
-  return `{"nftables": [\n${commands.join(',\n')}\n]}\n`;
+  return Array.from(nftJsonChunks(document.nftables)).join('');
 }
