@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { emitIptables, lowerForIptables } from '../../emit/iptables/index.js';
-import { emitNft, formatNftJson, formatNftText } from '../../emit/nft/index.js';
+import { emitNftCommands, nftJsonChunks, nftTextChunks } from '../../emit/nft/index.js';
 import { buildProgram, type Program } from '../../ir/index.js';
 import { formatText } from '../../lint/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
 import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
-import { writeFilesAtomically } from '../write.js';
+import { batched, writeFilesAtomically } from '../write.js';
 import { oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -23,37 +23,49 @@ interface CompileFlags extends PlanFlags {
   interfacePrefix?: string[];
 }
 
-/** The files a target produces for a program (name relative to the output directory, or undefined for single-file targets). */
-export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
-  try {
-    return renderFiles(program, target);
-  } catch (error) {
-    // V8 strings stop at about 512 MiB: a ruleset with tens of thousands of local endpoints
-    // (every endpoint of a large cluster) does not fit in one document.
-    if (error instanceof RangeError && /string length/i.test(error.message)) {
-      const rules = program.chains.reduce((sum, chain) => sum + chain.rules.length, 0);
-      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to write as one document; compile one node at a time with --node`);
-    }
-    throw error;
-  }
+/** A file a target produces: its name relative to the output directory (none for single-file targets) and its text in chunks. */
+export interface RenderedFile {
+  name?: string;
+  chunks: Iterable<string>;
 }
 
-function renderFiles(program: Program, target: Target): { name?: string; text: string }[] {
+/**
+ * The files a target produces for a program. The nft targets stream: their chunks are
+ * lowered and formatted as they are read, so a whole cluster's ruleset, larger than V8's
+ * longest string (about 512 MiB), is written without ever being one string. The program
+ * is checked before this returns.
+ */
+export function renderTargetChunks(program: Program, target: Target): RenderedFile[] {
   switch (target) {
     case 'nft':
-      return [{ text: formatNftJson(emitNft(program)) }];
+      return [{ chunks: nftJsonChunks(emitNftCommands(program)) }];
     case 'nft-text':
-      return [{ text: formatNftText(program) }];
+      return [{ chunks: nftTextChunks(program) }];
     case 'iptables': {
       const emitted = emitIptables(lowerForIptables(program));
       return [
-        { name: 'iptables.rules', text: emitted.iptables },
-        { name: 'ip6tables.rules', text: emitted.ip6tables },
-        { name: 'ipsets.restore', text: emitted.ipsets },
-        { name: 'attach.sh', text: emitted.attach },
-        { name: 'detach.sh', text: emitted.detach },
+        { name: 'iptables.rules', chunks: [emitted.iptables] },
+        { name: 'ip6tables.rules', chunks: [emitted.ip6tables] },
+        { name: 'ipsets.restore', chunks: [emitted.ipsets] },
+        { name: 'attach.sh', chunks: [emitted.attach] },
+        { name: 'detach.sh', chunks: [emitted.detach] },
       ];
     }
+  }
+}
+
+/** The files as whole strings, for commands that need the text itself (diff). */
+export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
+  try {
+    return renderTargetChunks(program, target).map((file) => ({ ...(file.name ? { name: file.name } : {}), text: Array.from(file.chunks).join('') }));
+  } catch (error) {
+    // V8 strings stop at about 512 MiB: a ruleset with tens of thousands of local endpoints
+    // (every endpoint of a large cluster) does not fit in one string to compare.
+    if (error instanceof RangeError && /string length/i.test(error.message)) {
+      const rules = program.chains.reduce((sum, chain) => sum + chain.rules.length, 0);
+      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to compare as one text; compare one node at a time with --node`);
+    }
+    throw error;
   }
 }
 
@@ -96,11 +108,13 @@ export function registerCompile(program: Command, io: Io, setExit: (code: number
       if (flags.target === 'iptables' && flags.output === undefined) {
         throw new UserError('calpol: --target iptables writes three files: give -o DIR');
       }
-      const files = renderTarget(await compileProgram(paths, flags, io), flags.target);
-      if (flags.output === undefined) io.stdout(files.map((file) => file.text).join(''));
-      else {
+      const files = renderTargetChunks(await compileProgram(paths, flags, io), flags.target);
+      if (flags.output === undefined) {
+        // Checked before the first chunk: what can still fail halfway is a calpol bug (exit 70).
+        for (const file of files) for (const batch of batched(file.chunks)) io.stdout(batch);
+      } else {
         const output = flags.output;
-        await writeFilesAtomically(files.map((file) => ({ path: file.name ? join(output, file.name) : output, text: file.text })));
+        await writeFilesAtomically(files.map((file) => ({ path: file.name ? join(output, file.name) : output, chunks: file.chunks })));
       }
       setExit(EXIT.ok);
     });
