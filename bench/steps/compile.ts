@@ -1,6 +1,10 @@
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { emitIptables, lowerForIptables } from '../../src/emit/iptables/index.js';
-import { emitNft, formatNftJson } from '../../src/emit/nft/index.js';
+import { writeChunksSync } from '../../src/cli/write.js';
+import { emitNft, emitNftCommands, formatNftJson, nftJsonChunks } from '../../src/emit/nft/index.js';
 import { buildProgram, type BuildOptions, type Program } from '../../src/ir/index.js';
 import type { Model } from '../../src/model/index.js';
 import { buildTierPlan, type TierPlan } from '../../src/tiers/index.js';
@@ -48,14 +52,30 @@ export function planFor(model: Model, scope: 'node' | 'cluster'): TierPlan {
 
 const countLines = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix)).length;
 
+/**
+ * Writes the program's nft JSON the way `calpol compile --target nft -o FILE` does: lowered
+ * and formatted command by command (nftJsonChunks), written in batches (writeChunksSync).
+ * Returns the bytes written.
+ */
+function writeNftJson(program: Program, path: string): number {
+  const fd = openSync(path, 'w', 0o644);
+  try {
+    return writeChunksSync(fd, nftJsonChunks(emitNftCommands(program)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function nftStep(scope: 'node' | 'cluster'): Step {
   return {
     name: `compile-${scope}-nft`,
-    description: `buildProgram (${scope === 'node' ? 'one node' : 'every endpoint local'}) + emitNft + formatNftJson`,
+    description: `buildProgram (${scope === 'node' ? 'one node' : 'every endpoint local'}) + emitNftCommands + nftJsonChunks, written to a file as calpol compile -o does`,
     prepare(context: StepContext): PreparedStep {
       const plan = planFor(loadValid(context.sources), scope);
       const options = scope === 'node' ? { node: context.node } : {};
-      const phases = { build_ms: [] as number[], emit_ms: [] as number[], format_ms: [] as number[] };
+      // The output goes to disk like the CLI's (the page cache absorbs it); removed after each run.
+      const output = join(tmpdir(), `calpol-bench-${process.pid}-${scope}.json`);
+      const phases = { build_ms: [] as number[], emit_write_ms: [] as number[] };
       const local = localEndpoints(plan, options);
       let last: { program: Program; bytes: number } | undefined;
       let counts: Record<string, number> = {};
@@ -64,18 +84,14 @@ function nftStep(scope: 'node' | 'cluster'): Step {
           const start = performance.now();
           const program = compileProgram(plan, options);
           const built = performance.now();
-          const document = emitNft(program);
-          const emitted = performance.now();
           phases.build_ms.push(built - start);
-          phases.emit_ms.push(emitted - built);
           note('build_ms', built - start);
-          note('emit_ms', emitted - built);
-          const text = formatNftJson(document);
-          phases.format_ms.push(performance.now() - emitted);
-          last = { program, bytes: text.length };
-          consume(text);
+          const bytes = writeNftJson(program, output);
+          phases.emit_write_ms.push(performance.now() - built);
+          last = { program, bytes };
         },
         afterRun() {
+          rmSync(output, { force: true });
           if (last) counts = { ...programCounts(last.program), bytes: last.bytes };
           last = undefined;
         },
