@@ -14,14 +14,13 @@ export interface Span {
 
 /** Index of the start of every line of a text, for offset → line/column lookups. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Offset of the first character of every line (indexOf is several times faster than a charCodeAt loop). */
+  readonly starts: Int32Array;
 
   constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    }
-    this.starts = starts;
+    const starts: number[] = [0];
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    this.starts = Int32Array.from(starts);
   }
 
   /** 1-based line and column of a 0-based offset. */

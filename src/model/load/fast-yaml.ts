@@ -29,11 +29,28 @@ export function parseFastYaml(text: string, onListItem?: ListItemSink): YNode[] 
 class GiveUp extends Error {}
 
 /**
+ * Reads again the block node whose first token is at `offset`, in a text this reader read
+ * whole before (so it cannot give up, but says undefined if it does). The loader uses it to
+ * record a resource's positions only when something asks for them.
+ */
+export function readFastYamlNodeAt(text: string, offset: number): YNode | undefined {
+  try {
+    return new FastYamlReader(text).nodeAt(offset);
+  } catch (error) {
+    if (error instanceof GiveUp) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Receives each item of a document's top-level `items:` list as soon as it is read (the
  * item is then not kept in the tree), so a 50k-pod `kind: List` is never held whole.
  * `document` is the index the enclosing document will have in the result.
  */
-export type ListItemSink = (item: YNode, document: number) => void;
+export type ListItemSink = (item: YNode, document: number, reread?: NodeReader) => void;
+
+/** Reads the node at an offset of the text again (see readFastYamlNodeAt). */
+export type NodeReader = (offset: number) => YNode | undefined;
 
 const KEY = /[A-Za-z0-9_][A-Za-z0-9_.\/+-]*:(?=[ \r\n]|$)/y;
 const FLOW_PLAIN = /[^,\[\]{}#:'"\r\n]+/y;
@@ -54,10 +71,18 @@ class FastYamlReader {
   /** Index of the document being read. */
   private document = 0;
 
+  private readonly reread: NodeReader = (offset) => readFastYamlNodeAt(this.text, offset);
+
   constructor(
     private readonly text: string,
     private readonly onListItem?: ListItemSink,
   ) {}
+
+  nodeAt(offset: number): YNode {
+    const start = this.text.lastIndexOf('\n', offset - 1) + 1;
+    this.pos = start;
+    return this.blockNode({ start, content: offset, indent: offset - start });
+  }
 
   /** The stream's non-empty documents (empty ones are skipped by the loader anyway). */
   documents(): YNode[] {
@@ -193,7 +218,7 @@ class FastYamlReader {
     let end = first.content;
     while (line && line.indent === first.indent && this.isSeqIndicator(line.content)) {
       const item = this.seqItem(line);
-      if (sink) sink(item, this.document);
+      if (sink) sink(item, this.document, this.reread);
       else seq.items.push(item);
       end = item.end;
       line = this.nextContentLine(this.pos);

@@ -7,18 +7,21 @@ import {
   isNull,
   KIND_SCHEMAS,
   lazySpans,
-  lineStarts,
   LIST_DOCUMENT,
   mapGet,
   newPositions,
   nodeSpan,
   recordSpan,
+  spansOnDemand,
   type DecodeContext,
+  type ObjectSchema,
+  type SpanRecorder,
   type MapNode,
   type YNode,
 } from '../schema/index.js';
 import { decodeSource } from './decode.js';
 import { apiVersionsOf, isKnownApiVersion, isListKind, KNOWN_KIND_NAMES, routeKind } from './kinds.js';
+import type { NodeReader } from './fast-yaml.js';
 import { parseYamlFile } from './yaml.js';
 
 /** One input file as the CLI read it. */
@@ -57,14 +60,14 @@ export function loadResources(sources: readonly LoadSource[]): LoadResult {
 /** Parses and decodes one file's text, appending to `result`. */
 export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): void {
   const lines = new LineIndex(text);
-  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lineStarts(text) };
+  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lines.starts };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
   // ListItemSink), into a buffer per document, kept only if that document is a List.
   const streamed = new Map<number, LoadResult>();
-  const onListItem = (item: YNode, document: number) => {
+  const onListItem = (item: YNode, document: number, reread?: NodeReader) => {
     let buffer = streamed.get(document);
     if (!buffer) streamed.set(document, (buffer = { resources: [], diagnostics: [] }));
-    loadListItem(item, { ...ctx, diagnostics: buffer.diagnostics }, buffer.resources);
+    loadListItem(item, { ...ctx, diagnostics: buffer.diagnostics, reread }, buffer.resources);
   };
   const parsed = parseYamlFile(file, text, result.diagnostics, { lines, onListItem });
   parsed.documents.forEach((root, index) => {
@@ -73,7 +76,7 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
       result.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, root), { actual: describeNode(root) }));
       return;
     }
-    loadDocument(root, ctx, result.resources);
+    loadDocument(root, { ...ctx, reread: parsed.reread }, result.resources);
     const items = parsed.fast ? streamed.get(index) : undefined;
     if (items && isStreamedList(root)) {
       // Loops, not push(...array): a List can hold more items than a call takes arguments.
@@ -91,7 +94,17 @@ function isStreamedList(map: MapNode): boolean {
 /** Decoding context plus the file's line starts, which each resource's lazy spans keep. */
 interface FileContext extends DecodeContext {
   starts: Int32Array;
+  /** Set when the fast YAML reader read the file: nodes can then be read again from their offset. */
+  reread?: NodeReader;
 }
+
+/*
+ * Kinds whose positions are recorded only when something asks for one (a finding), by
+ * reading the resource's text again: nothing but findings reads them, and a cluster dump
+ * has tens of thousands of pods, whose recorded positions were a large share of the
+ * loader's time and memory. Policies keep theirs: rules cite them.
+ */
+const POSITIONS_ON_DEMAND: ReadonlySet<Resource['kind']> = new Set(['Pod', 'Namespace', 'ServiceAccount']);
 
 /** The string value of `key` in a mapping, reporting it when absent or not a string. */
 function typeField(map: MapNode, key: 'apiVersion' | 'kind', ctx: DecodeContext): { value: string; node: YNode } | undefined {
@@ -178,7 +191,8 @@ function loadListItem(item: YNode, ctx: FileContext, out: Resource[]): void {
 
 function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string, ctx: FileContext): Resource {
   const schema = KIND_SCHEMAS[kind];
-  const positions = newPositions();
+  const onDemand = ctx.reread !== undefined && POSITIONS_ON_DEMAND.has(kind);
+  const positions = newPositions(!onDemand);
   recordSpan(ctx, positions, '', map);
   const body = decodeObject(map, schema.document, '', ctx, positions);
   const metadata = (body.metadata as Partial<ObjectMeta> | undefined) ?? {};
@@ -189,10 +203,24 @@ function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string
     metadata: { ...metadata, name: metadata.name ?? '' },
     spec: (body.spec as object | undefined) ?? {},
     span: nodeSpan(ctx, map),
-    spans: lazySpans(ctx.file, ctx.starts, positions.spans),
+    spans: onDemand ? spansOnDemand(ctx.file, ctx.starts, recordAgain(map.start, schema.document, ctx)) : lazySpans(ctx.file, ctx.starts, positions.spans),
     ...(Object.keys(positions.textMaps).length > 0 ? { textMaps: positions.textMaps } : {}),
     ...(body.status !== undefined ? { status: body.status } : {}),
   };
   // The decoder checked every field against the kind's table, so the shape is the kind's.
   return resource as Resource;
+}
+
+/** Records the positions of the resource at `offset` by reading and decoding it again (findings discarded: they were reported the first time). */
+function recordAgain(offset: number, schema: ObjectSchema, ctx: FileContext): () => SpanRecorder {
+  const { file, text, lines, pointers, reread } = ctx;
+  return () => {
+    const positions = newPositions();
+    const node = reread?.(offset);
+    if (node?.kind !== 'map') return positions.spans;
+    const again: DecodeContext = { file, text, lines, pointers, diagnostics: [] };
+    recordSpan(again, positions, '', node);
+    decodeObject(node, schema, '', again, positions);
+    return positions.spans;
+  };
 }

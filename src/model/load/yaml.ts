@@ -3,7 +3,7 @@ import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import { yamlSyntax } from '../rules/index.js';
 import type { YNode } from '../schema/index.js';
 import { parseFastJson } from './fast-json.js';
-import { parseFastYaml, type ListItemSink } from './fast-yaml.js';
+import { parseFastYaml, readFastYamlNodeAt, type ListItemSink, type NodeReader } from './fast-yaml.js';
 import { fromYamlDocument } from './from-yaml.js';
 
 export interface ParsedFile {
@@ -18,6 +18,8 @@ export interface ParsedFile {
    * already handed over must be discarded: the `yaml` package reads the file again, items included.)
    */
   fast: boolean;
+  /** Reads a node again from its offset (set when the fast YAML reader read the file). */
+  reread?: NodeReader;
 }
 
 export interface ParseOptions {
@@ -39,9 +41,16 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
   const parsed: ParsedFile = { file, text, lines, documents: [], fast: false };
   // A JSON text starts with `{` or `[`, where the YAML reader never hands over list items,
   // so when it gives up on such a file nothing has been handed over twice.
-  const fast = options.fast === false ? undefined : (parseFastYaml(text, options.onListItem) ?? parseFastJson(text, options.onListItem));
-  if (fast) {
-    parsed.documents = fast;
+  const fastYaml = options.fast === false ? undefined : parseFastYaml(text, options.onListItem);
+  if (fastYaml) {
+    parsed.documents = fastYaml;
+    parsed.fast = true;
+    parsed.reread = (offset) => readFastYamlNodeAt(text, offset);
+    return parsed;
+  }
+  const fastJson = options.fast === false ? undefined : parseFastJson(text, options.onListItem);
+  if (fastJson) {
+    parsed.documents = fastJson;
     parsed.fast = true;
     return parsed;
   }

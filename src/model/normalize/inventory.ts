@@ -100,9 +100,10 @@ export function podToEndpoint(pod: PodResource, interfacePrefix: string): PodCon
   const namespace = namespaceOf(pod);
   const name = pod.metadata.name;
   const nameData = { name: `${namespace}/${name}`, kind: 'Pod' };
-  const nameSpan = pod.spans['/metadata/name'] ?? pod.span;
+  // Looked up only for a finding: most pods have none, and positions are built on demand.
+  const nameSpan = () => pod.spans['/metadata/name'] ?? pod.span;
   if (pod.spec.hostNetwork) {
-    return { diagnostics: [report(hostNetworkPod, 'hostNetwork', pod.spans['/spec/hostNetwork'] ?? nameSpan, nameData)] };
+    return { diagnostics: [report(hostNetworkPod, 'hostNetwork', pod.spans['/spec/hostNetwork'] ?? nameSpan(), nameData)] };
   }
   const serviceAccount = pod.spec.serviceAccountName || pod.spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
   const ownLabels = sortedLabels({
@@ -117,9 +118,9 @@ export function podToEndpoint(pod: PodResource, interfacePrefix: string): PodCon
   if (phase !== undefined && FINISHED_PHASES.has(phase)) {
     addresses = [];
     // Info, not a warning: completed Job pods are normal in a cluster dump.
-    diagnostics.push(report(inventoryIncomplete, 'finishedPod', nameSpan, { ...nameData, phase }, { severity: 'info' }));
+    diagnostics.push(report(inventoryIncomplete, 'finishedPod', nameSpan(), { ...nameData, phase }, { severity: 'info' }));
   } else if (addresses.length === 0) {
-    diagnostics.push(report(inventoryIncomplete, 'endpointWithoutAddress', nameSpan, nameData));
+    diagnostics.push(report(inventoryIncomplete, 'endpointWithoutAddress', nameSpan(), nameData));
   }
   const endpoint: Endpoint = {
     key: `workload/${namespace}/${name}`,

@@ -23,10 +23,15 @@ export interface DecodeContext {
 export interface DecodedPositions {
   spans: SpanRecorder;
   textMaps: Record<string, TextSegment[]>;
+  /**
+   * False: record nothing (no pointers built either). For resources whose positions are
+   * read again on demand (see load.ts): a 50k-pod inventory needs almost none of them.
+   */
+  recording: boolean;
 }
 
-export function newPositions(): DecodedPositions {
-  return { spans: new SpanRecorder(), textMaps: {} };
+export function newPositions(recording = true): DecodedPositions {
+  return { spans: new SpanRecorder(), textMaps: {}, recording };
 }
 
 const KEY_OF = Symbol('key');
@@ -66,7 +71,7 @@ export function nodeSpan(ctx: DecodeContext, node: { start: number; end: number 
 }
 
 export function recordSpan(ctx: DecodeContext, out: DecodedPositions, pointer: string, node: { start: number; end: number }): void {
-  out.spans.record(pointer, node.start, trimmedLength(ctx, node));
+  if (out.recording) out.spans.record(pointer, node.start, trimmedLength(ctx, node));
 }
 
 function isBlank(code: number): boolean {
@@ -150,6 +155,7 @@ function decodeProtocol(node: ScalarNode, ctx: DecodeContext): unknown {
 }
 
 function recordTextMap(node: ScalarNode, value: string, pointer: string, ctx: DecodeContext, out: DecodedPositions): void {
+  if (!out.recording) return;
   const segments = textSegments(ctx.text, node.start, node.end, node.style, value, ctx.lines);
   if (segments) out.textMaps[pointer] = segments;
 }
@@ -158,7 +164,7 @@ function decodeList(items: readonly YNode[], itemType: FieldType, pointer: strin
   const result: unknown[] = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index] as YNode;
-    const itemPointer = childPointer(pointer, index, ctx.pointers);
+    const itemPointer = out.recording ? childPointer(pointer, index, ctx.pointers) : '';
     if (isNull(item)) {
       // A null list item is not "absent": upstream cannot decode it either.
       recordSpan(ctx, out, itemPointer, item);
@@ -182,8 +188,8 @@ export function decodeObject(node: MapNode, schema: ObjectSchema, pointer: strin
       if (!schema.open) reportUnknownField(key, keyNode, schema, ctx);
       continue;
     }
-    const fieldPointer = childPointer(pointer, key, ctx.pointers);
-    recordSpan(ctx, out, keyPointer(fieldPointer, ctx.pointers), keyNode);
+    const fieldPointer = out.recording ? childPointer(pointer, key, ctx.pointers) : '';
+    if (out.recording) recordSpan(ctx, out, keyPointer(fieldPointer, ctx.pointers), keyNode);
     const valueNode = node.values[i] as YNode;
     // `field: null` (or `field:`) counts as absent, as in Go's JSON decoding.
     if (!isNull(valueNode)) given.add(key);
@@ -214,8 +220,8 @@ function decodeStringMap(node: MapNode, pointer: string, ctx: DecodeContext, out
     const keyNode = node.keys[i] as ScalarNode;
     const key = String(keyNode.value);
     const valueNode = node.values[i] as YNode;
-    const entryPointer = childPointer(pointer, key, ctx.pointers);
-    recordSpan(ctx, out, keyPointer(entryPointer, ctx.pointers), keyNode);
+    const entryPointer = out.recording ? childPointer(pointer, key, ctx.pointers) : '';
+    if (out.recording) recordSpan(ctx, out, keyPointer(entryPointer, ctx.pointers), keyNode);
     if (isNull(valueNode)) {
       // Go's JSON decoding stores a null map value as "": so does calpol.
       recordSpan(ctx, out, entryPointer, valueNode);

@@ -45,35 +45,73 @@ function position(starts: Int32Array, offset: number): { line: number; column: n
   return { line: low + 1, column: offset - (starts[low] as number) + 1 };
 }
 
+/** What one resource's span record holds; the Map and the Spans are built on first use. */
+interface SpanTable {
+  file: string;
+  starts: Int32Array;
+  pointers: string[];
+  offsets: number[];
+  /** Records the positions on first use, when they were not recorded while decoding. */
+  record?: () => SpanRecorder;
+  index?: Map<string, number>;
+  built?: Map<string, Span>;
+}
+
+function lookup(table: SpanTable, pointer: string): Span | undefined {
+  let span = table.built?.get(pointer);
+  if (span) return span;
+  if (table.record) {
+    const recorder = table.record();
+    table.record = undefined;
+    table.pointers = recorder.pointers;
+    table.offsets = recorder.offsets;
+  }
+  if (!table.index) {
+    // Later records win, as when the Map is filled in order.
+    table.index = new Map();
+    table.pointers.forEach((p, i) => table.index?.set(p, i));
+  }
+  const i = table.index.get(pointer);
+  if (i === undefined) return undefined;
+  span = spanFromOffsets(table.file, table.starts, table.offsets[2 * i] as number, table.offsets[2 * i + 1] as number);
+  (table.built ??= new Map()).set(pointer, span);
+  return span;
+}
+
+/*
+ * One handler for every resource: a 50k-pod inventory makes 50k of these records, and a
+ * handler (with its closures) per record was a large share of the loader's garbage.
+ */
+const SPAN_TABLE_HANDLER: ProxyHandler<SpanTable> = {
+  get: (table, key) => (typeof key === 'string' ? lookup(table, key) : undefined),
+  has: (table, key) => typeof key === 'string' && lookup(table, key) !== undefined,
+  ownKeys: (table) => {
+    lookup(table, '');
+    return [...new Set(table.pointers)];
+  },
+  getOwnPropertyDescriptor: (table, key) => {
+    const span = typeof key === 'string' ? lookup(table, key) : undefined;
+    return span ? { value: span, enumerable: true, configurable: true, writable: false } : undefined;
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+};
+
 /**
  * A read-only `Record<pointer, Span>` over recorded positions, as resources.ts promises,
  * materialising each Span on first access. The last record for a pointer wins.
  */
 export function lazySpans(file: string, starts: Int32Array, recorder: SpanRecorder): Readonly<Record<string, Span>> {
-  const pointers = recorder.pointers;
-  const offsets = Int32Array.from(recorder.offsets);
-  let index: Map<string, number> | undefined;
-  const built = new Map<string, Span>();
-  const lookup = (pointer: string): Span | undefined => {
-    let span = built.get(pointer);
-    if (span) return span;
-    index ??= new Map(pointers.map((p, i) => [p, i]));
-    const i = index.get(pointer);
-    if (i === undefined) return undefined;
-    span = spanFromOffsets(file, starts, offsets[2 * i] as number, offsets[2 * i + 1] as number);
-    built.set(pointer, span);
-    return span;
-  };
-  return new Proxy({} as Record<string, Span>, {
-    get: (_target, key) => (typeof key === 'string' ? lookup(key) : undefined),
-    has: (_target, key) => typeof key === 'string' && lookup(key) !== undefined,
-    ownKeys: () => [...new Set(pointers)],
-    getOwnPropertyDescriptor: (_target, key) => {
-      const span = typeof key === 'string' ? lookup(key) : undefined;
-      return span ? { value: span, enumerable: true, configurable: true, writable: false } : undefined;
-    },
-    set: () => false,
-    defineProperty: () => false,
-    deleteProperty: () => false,
-  });
+  const table: SpanTable = { file, starts, pointers: recorder.pointers, offsets: recorder.offsets };
+  return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
+}
+
+/**
+ * Like lazySpans, for positions not recorded while decoding: `record` is called once, on
+ * the first access, to record them (by reading the resource's text again).
+ */
+export function spansOnDemand(file: string, starts: Int32Array, record: () => SpanRecorder): Readonly<Record<string, Span>> {
+  const table: SpanTable = { file, starts, pointers: [], offsets: [], record };
+  return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
 }
