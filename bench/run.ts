@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './child.js';
 import { generateCluster, scaledSize, SIZES, writeCluster, type SizeName } from './generate.js';
 import { checkBudgets } from './budgets.js';
+import { cliNodeFlags } from './cli-flags.js';
 import { buildReport, formatMs, formatTable, type BenchReport } from './report.js';
 import { STEPS } from './steps/index.js';
 
@@ -75,7 +76,7 @@ function progress(text: string): void {
 }
 
 function runChild(step: string, dir: string, options: Options): ChildResult {
-  const child = spawnSync(process.execPath, ['--expose-gc', CHILD, step, dir, NODE, String(options.runs), String(options.seed)], {
+  const child = spawnSync(process.execPath, [...cliNodeFlags(), '--expose-gc', CHILD, step, dir, NODE, String(options.runs), String(options.seed)], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI, cliNodeFlags } from '../cli-flags.js';
 import { syntheticSpan } from '../../src/diag/index.js';
 import { referenceEvaluator } from '../../src/eval/index.js';
 import { EndpointDirectory, renderTraceText, resolveFlow, RuleLookup, type FlowSpec } from '../../src/explain/index.js';
@@ -9,7 +9,6 @@ import { buildTierPlan } from '../../src/tiers/index.js';
 import { Random } from '../generate/random.js';
 import { consume, loadValid, planOf, type PreparedStep, type Step, type StepContext } from './types.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 export const EXPLAIN_QUERIES = 100;
 
 export const loadStep: Step = {
@@ -95,13 +94,13 @@ export const explainWarmStep: Step = {
 export const explainColdStep: Step = {
   name: 'explain-cold',
   spawns: true,
-  description: 'node dist/src/cli/main.js explain DIR --src ingress pod --dst web pod --proto tcp --dport 8080 (spawned)',
+  description: 'calpol explain DIR --src ingress pod --dst web pod --proto tcp --dport 8080 (spawned)',
   prepare(context: StepContext): PreparedStep {
     const pods = workloads(loadValid(context.sources));
     const src = pods.find((e) => e.namespace === 'ingress-nginx');
     const dst = pods.find((e) => e.labels.app === 'web');
     if (!src || !dst) throw new Error('explain-cold: no ingress or web pod in the cluster');
-    const args = [CLI, 'explain', context.dir, '--src', nameOf(src), '--dst', nameOf(dst), '--proto', 'tcp', '--dport', '8080'];
+    const args = [...cliNodeFlags(), CLI, 'explain', context.dir, '--src', nameOf(src), '--dst', nameOf(dst), '--proto', 'tcp', '--dport', '8080'];
     let verdict = '';
     return {
       run() {
