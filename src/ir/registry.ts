@@ -1,16 +1,13 @@
-import type { Endpoint } from '../model/index.js';
-import { parsePrefix, type PortMatch, type ProtocolMatch } from '../model/index.js';
+import type { PortMatch, ProtocolMatch } from '../model/index.js';
 import type { Selector } from '../selector/index.js';
-import type { Bitset, TierPlan } from '../tiers/index.js';
+import type { TierPlan } from '../tiers/index.js';
+import { MemberAddresses } from './members.js';
 import { assertSafeName, MAX_SET_NAME, shortHash } from './names.js';
-import { formatPrefix, mergeCidrs } from './sets.js';
+import { protocolNumber } from './protocols.js';
+import { mergeCidrs } from './sets.js';
 import type { AddressSet, Origin } from './types.js';
 
-export const PROTOCOL_NUMBER: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132, udplite: 136 };
-
-export function protocolNumber(protocol: ProtocolMatch): number {
-  return typeof protocol === 'number' ? protocol : (PROTOCOL_NUMBER[protocol] as number);
-}
+export { PROTOCOL_NUMBER, protocolNumber } from './protocols.js';
 
 /**
  * The named sets of a program, created on first use and named from their canonical
@@ -21,22 +18,10 @@ export function protocolNumber(protocol: ProtocolMatch): number {
  */
 export class SetRegistry {
   private readonly sets = new Map<string, AddressSet>();
-  private readonly endpointCount: number;
+  private readonly addresses: MemberAddresses;
 
   constructor(private readonly plan: TierPlan) {
-    this.endpointCount = plan.inventory.endpoints.length;
-  }
-
-  private membersOf(bitset: Bitset, version: 4 | 6): string[] {
-    const nets: string[] = [];
-    for (const index of bitset.members()) {
-      nets.push(
-        ...(index < this.endpointCount
-          ? this.plan.inventory.endpoints[index]!.addresses
-          : this.plan.policySet.networkSets[index - this.endpointCount]!.nets),
-      );
-    }
-    return mergeCidrs(nets, version);
+    this.addresses = new MemberAddresses(plan);
   }
 
   private add(key: string, make: () => Omit<AddressSet, 'name'>, prefix: string): string {
@@ -54,7 +39,7 @@ export class SetRegistry {
       () => {
         let members = this.plan.membership.members(selector);
         if (negatedBy) members = members.andNot(this.plan.membership.members(negatedBy));
-        return { type: version === 4 ? 'ipv4' : 'ipv6', elements: this.membersOf(members, version), origin: setOrigin(`sel:${text}`) };
+        return { type: version === 4 ? 'ipv4' : 'ipv6', elements: this.addresses.addressElements(members, version), origin: setOrigin(`sel:${text}`) };
       },
       `cp${version}s-`,
     );
@@ -71,15 +56,15 @@ export class SetRegistry {
     return this.add(
       key,
       () => {
-        const endpoints = this.plan.inventory.endpoints;
-        const indices = selector
-          ? [...this.plan.membership.members(selector).members()].filter((i) => i < this.endpointCount)
-          : endpoints.map((_, i) => i);
-        const elements = new Set<string>();
-        for (const index of indices) addNamedPortElements(endpoints[index]!, name, wanted, version, elements);
+        // Only endpoints that can contribute: the selected ones, or (no selector) those with a port of that name.
+        const candidates = selector ? this.plan.membership.members(selector).members() : this.addresses.endpointsWithNamedPort(name);
+        const elements: string[] = [];
+        for (const index of candidates) {
+          if (this.addresses.isEndpoint(index)) this.addresses.addNamedPortElements(index, name, wanted, version, elements);
+        }
         return {
           type: version === 4 ? 'ipv4-named-port' : 'ipv6-named-port',
-          elements: [...elements].sort(),
+          elements: sortedUnique(elements),
           origin: setOrigin(`port:${name}/${wanted ?? 'any'}/${selector?.canonical ?? 'all'}`),
         };
       },
@@ -108,21 +93,14 @@ export class SetRegistry {
   }
 }
 
-function setOrigin(what: string): Origin {
-  return { id: `s:set:${what}` };
+/** Sorted (as strings) without duplicates. */
+function sortedUnique(texts: string[]): string[] {
+  texts.sort();
+  return texts.filter((text, i) => i === 0 || text !== texts[i - 1]);
 }
 
-function addNamedPortElements(endpoint: Endpoint, name: string, protocol: number | undefined, version: 4 | 6, out: Set<string>): void {
-  for (const named of endpoint.namedPorts) {
-    if (named.name !== name) continue;
-    const number = protocolNumber(named.protocol);
-    if (protocol !== undefined && number !== protocol) continue;
-    for (const address of endpoint.addresses) {
-      const prefix = parsePrefix(address);
-      if (!prefix || prefix.version !== version) continue;
-      out.add(`${formatPrefix(prefix).replace(/\/\d+$/, '')},${number},${named.port}`);
-    }
-  }
+function setOrigin(what: string): Origin {
+  return { id: `s:set:${what}` };
 }
 
 export function portRanges(ports: readonly PortMatch[]): { min: number; max: number }[] {

@@ -49,3 +49,22 @@ export function mergeCidrs(cidrs: readonly string[], version: 4 | 6): string[] {
   }
   return kept.map(formatPrefix);
 }
+
+/** A parsed CIDR with its canonical text (formatPrefix). */
+export interface CanonicalNet {
+  prefix: Prefix;
+  text: string;
+}
+
+/** mergeCidrs over nets already parsed and formatted (the same result, without parsing or formatting again). */
+export function mergeNets(nets: readonly CanonicalNet[], version: 4 | 6): string[] {
+  const sorted = nets.filter((net) => net.prefix.version === version).sort((a, b) => comparePrefixes(a.prefix, b.prefix));
+  const kept: string[] = [];
+  let last: Prefix | undefined;
+  for (const net of sorted) {
+    if (last && prefixContains(last, net.prefix)) continue;
+    last = net.prefix;
+    kept.push(net.text);
+  }
+  return kept;
+}
