@@ -119,14 +119,29 @@ class FastYamlReader {
 
   /** The next line with content (blank and comment-only lines skipped), or undefined at the end. */
   private nextContentLine(from: number, markersAreContent = false): Line | undefined {
+    // The same line is asked for twice in a row (after a value, to refuse a continuation,
+    // then by the enclosing collection): the second time is answered from here.
+    if (from === this.lastFrom && markersAreContent === this.lastMarkersAreContent) return this.lastLine;
+    const line = this.findContentLine(from, markersAreContent);
+    this.lastFrom = from;
+    this.lastMarkersAreContent = markersAreContent;
+    this.lastLine = line;
+    return line;
+  }
+
+  private lastFrom = -1;
+  private lastMarkersAreContent = false;
+  private lastLine: Line | undefined;
+
+  private findContentLine(from: number, markersAreContent: boolean): Line | undefined {
     const text = this.text;
     let start = from;
     while (start < text.length) {
       let content = start;
       while (text.charCodeAt(content) === 32) content++;
-      const c = text[content];
-      if (c === undefined) return undefined;
-      if (c !== '\n' && c !== '\r' && c !== '#') {
+      const c = text.charCodeAt(content);
+      if (Number.isNaN(c)) return undefined;
+      if (c !== 10 && c !== 13 && c !== 35) {
         const line = { start, content, indent: content - start };
         if (!markersAreContent && (this.isMarker(line, '---') || this.isMarker(line, '...'))) return undefined;
         return line;
@@ -164,7 +179,7 @@ class FastYamlReader {
 
   private blockMap(first: Line, root = false): MapNode {
     const map: MapNode = { kind: 'map', start: first.content, end: first.content, keys: [], values: [] };
-    const keys = new Set<string>();
+    const keys: string[] = [];
     let line: Line | undefined = first;
     let end = first.content;
     while (line) {
@@ -173,8 +188,9 @@ class FastYamlReader {
       const colon = KEY.lastIndex - 1;
       const key = this.plainScalar(line.content, colon);
       const keyText = String(key.value);
-      if (keys.has(keyText) || key.value === null) throw new GiveUp();
-      keys.add(keyText);
+      // A linear search: block mappings in manifests have a handful of keys.
+      if (key.value === null || keys.includes(keyText)) throw new GiveUp();
+      keys.push(keyText);
       const value = this.mapValue(line, colon, root && keyText === 'items');
       map.keys.push(key);
       map.values.push(value);
@@ -266,13 +282,21 @@ class FastYamlReader {
 
   /** End of a one-line plain scalar in block context (before ` #` and trailing blanks). */
   private plainEnd(at: number): number {
+    const text = this.text;
     const lineEnd = this.lineEnd(at);
     let end = lineEnd;
-    const comment = this.text.slice(at, lineEnd).indexOf(' #');
-    if (comment >= 0) end = at + comment;
-    while (end > at && (this.text[end - 1] === ' ' || this.text[end - 1] === '\r')) end--;
-    const body = this.text.slice(at, end);
-    if (body.includes(': ') || body.endsWith(':')) throw new GiveUp();
+    // One pass over the line: where a ` #` comment starts, and whether `: ` comes before it.
+    let colonSpace = -1;
+    for (let i = at; i < lineEnd - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 && text.charCodeAt(i + 1) === 35) {
+        end = i;
+        break;
+      }
+      if (c === 58 && text.charCodeAt(i + 1) === 32 && colonSpace < 0) colonSpace = i;
+    }
+    while (end > at && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 13)) end--;
+    if ((colonSpace >= 0 && colonSpace + 1 < end) || (end > at && text.charCodeAt(end - 1) === 58)) throw new GiveUp();
     return end;
   }
 

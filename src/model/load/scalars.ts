@@ -3,6 +3,9 @@
  * it (null, bool, then int and float forms, in that order); everything else is a string.
  */
 export function resolvePlainScalar(source: string): string | number | boolean | null {
+  // Only an empty text or one starting with ~ n N t T f F, a digit, a sign or a dot can be
+  // anything but a string: most keys and values skip every regex below.
+  if (source.length > 0 && !MAY_NOT_BE_STRING[source.charCodeAt(0)]) return source;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(source)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(source)) return false;
@@ -20,6 +23,12 @@ export function resolvePlainScalar(source: string): string | number | boolean | 
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return parseFloat(source);
   return source;
 }
+
+const MAY_NOT_BE_STRING: readonly boolean[] = (() => {
+  const table: boolean[] = [];
+  for (const c of '~nNtTfF0123456789+-.') table[c.charCodeAt(0)] = true;
+  return table;
+})();
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '0': '\0',

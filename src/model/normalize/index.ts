@@ -23,7 +23,7 @@ import {
   podToEndpoint,
   workloadEndpointToEndpoint,
 } from './inventory.js';
-import { effectiveLabels } from './labels.js';
+import { EffectiveLabels } from './labels.js';
 import { normalizeIPPool, normalizeNetworkSet } from './network.js';
 import { normalizePolicy } from './policies.js';
 import { buildProfiles, ProfileReferences } from './profiles.js';
@@ -160,9 +160,9 @@ function applyProfiles(
   profiles: ReadonlyMap<string, Profile>,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const labelsOf = (name: string) => profiles.get(name)?.labelsToApply;
+  const effective = new EffectiveLabels((name: string) => profiles.get(name)?.labelsToApply);
   for (const holder of holders) {
-    holder.labels = effectiveLabels(holder.ownLabels, holder.profiles, labelsOf);
+    holder.labels = effective.of(holder.ownLabels, holder.profiles);
     for (const profile of holder.profiles) {
       if (profiles.has(profile)) continue;
       const kind = 'source' in holder ? holder.source : holder.kind;

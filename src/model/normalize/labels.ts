@@ -19,18 +19,63 @@ export function prefixedLabels(labels: Readonly<Labels> | undefined, prefix: str
 /**
  * Effective labels (felix labelindex `GetHandle`, reference §1.5): the endpoint's own
  * labels win; then each profile's labelsToApply, in the endpoint's profile order, and
- * the first profile that has a key wins.
+ * the first profile that has a key wins. The result has sorted keys.
+ *
+ * Built for many holders at once: the labels of each distinct profile list (every pod of
+ * a namespace and service account has the same one) are merged and sorted once, and each
+ * holder's sorted own labels are merged into them.
  */
+export class EffectiveLabels {
+  private readonly byProfileList = new Map<string, (readonly [string, string])[]>();
+
+  constructor(private readonly labelsOfProfile: (name: string) => Readonly<Labels> | undefined) {}
+
+  of(own: Readonly<Labels>, profiles: readonly string[]): Labels {
+    const fromProfiles = this.profileLabels(profiles);
+    if (fromProfiles.length === 0) return sortedLabels(own);
+    const ownKeys = Object.keys(own).sort();
+    const result: Labels = {};
+    let p = 0;
+    for (const key of ownKeys) {
+      while (p < fromProfiles.length && (fromProfiles[p] as readonly [string, string])[0] < key) {
+        const [profileKey, value] = fromProfiles[p++] as readonly [string, string];
+        result[profileKey] = value;
+      }
+      // The endpoint's own value wins over a profile's for the same key.
+      if (p < fromProfiles.length && (fromProfiles[p] as readonly [string, string])[0] === key) p++;
+      result[key] = own[key] as string;
+    }
+    for (; p < fromProfiles.length; p++) {
+      const [profileKey, value] = fromProfiles[p] as readonly [string, string];
+      result[profileKey] = value;
+    }
+    return result;
+  }
+
+  /** The profiles' labels, first profile winning, sorted by key. */
+  private profileLabels(profiles: readonly string[]): (readonly [string, string])[] {
+    const listKey = profiles.join('\u0000');
+    let entries = this.byProfileList.get(listKey);
+    if (entries) return entries;
+    const merged: Labels = {};
+    for (const profile of profiles) {
+      for (const [key, value] of Object.entries(this.labelsOfProfile(profile) ?? {})) {
+        if (!Object.hasOwn(merged, key)) merged[key] = value;
+      }
+    }
+    entries = Object.keys(merged)
+      .sort()
+      .map((key) => [key, merged[key] as string] as const);
+    this.byProfileList.set(listKey, entries);
+    return entries;
+  }
+}
+
+/** Effective labels of one holder (see EffectiveLabels). */
 export function effectiveLabels(
   own: Readonly<Labels>,
   profiles: readonly string[],
   labelsOfProfile: (name: string) => Readonly<Labels> | undefined,
 ): Labels {
-  const merged: Labels = { ...own };
-  for (const profile of profiles) {
-    for (const [key, value] of Object.entries(labelsOfProfile(profile) ?? {})) {
-      if (!Object.hasOwn(merged, key)) merged[key] = value;
-    }
-  }
-  return sortedLabels(merged);
+  return new EffectiveLabels(labelsOfProfile).of(own, profiles);
 }
