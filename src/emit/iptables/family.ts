@@ -54,17 +54,27 @@ export function splitFamilies(rules: readonly Rule[], sets: SetTypes): { v4: Rul
 
 const ruleKey = (rule: Rule): string => canonicalJson(rule);
 
-function onlyIn(rule: Rule, version: 4 | 6, sets: SetTypes): Rule {
-  if (impliedFamily(rule.matches, sets) !== 'both') return rule;
-  return { ...rule, matches: [{ kind: 'family', version }, ...rule.matches] };
+/** A family's rule list with each rule's implied family and, where the merge compares it, its key. */
+interface MergeSide {
+  implied: (4 | 6 | 'both')[];
+  keys: (string | undefined)[];
 }
 
-/** For each position of `rules`, how many rules with the same key come at or after it. */
-function remainingCounts(rules: readonly Rule[]): { keys: string[]; left: Map<string, number> } {
-  const keys = rules.map(ruleKey);
-  const left = new Map<string, number>();
-  for (const key of keys) left.set(key, (left.get(key) ?? 0) + 1);
-  return { keys, left };
+/**
+ * Keys (canonical JSON, the costly part) only for the rules whose key the merge reads: it
+ * compares a rule only when the rule is not bound to its own list's family. Equal keys
+ * mean equal matches, hence the same implied family, so no other key can be equal to one
+ * that is read.
+ */
+function mergeSide(rules: readonly Rule[], own: 4 | 6, sets: SetTypes, allKeys: boolean): MergeSide {
+  const implied = rules.map((rule) => impliedFamily(rule.matches, sets));
+  const keys = rules.map((rule, i) => (allKeys || implied[i] !== own ? ruleKey(rule) : undefined));
+  return { implied, keys };
+}
+
+function onlyIn(rule: Rule, implied: 4 | 6 | 'both', version: 4 | 6): Rule {
+  if (implied !== 'both') return rule;
+  return { ...rule, matches: [{ kind: 'family', version }, ...rule.matches] };
 }
 
 /**
@@ -75,34 +85,38 @@ function remainingCounts(rules: readonly Rule[]): { keys: string[]; left: Map<st
  */
 export function mergeFamilies(v4: readonly Rule[], v6: readonly Rule[], sets: SetTypes): Rule[] {
   const out: Rule[] = [];
-  const a = remainingCounts(v4);
-  const b = remainingCounts(v6);
+  const a = mergeSide(v4, 4, sets, false);
+  // An IPv4 rule implying IPv6 (only in malformed input) is looked up among the IPv6-only rules too.
+  const b = mergeSide(v6, 6, sets, a.implied.includes(6));
+  /** How many rules with each key the IPv6 list holds from position j on. */
+  const left = new Map<string, number>();
+  for (const key of b.keys) if (key !== undefined) left.set(key, (left.get(key) ?? 0) + 1);
   let i = 0;
   let j = 0;
-  const takeA = (shared: boolean) => {
-    const rule = v4[i] as Rule;
-    out.push(shared ? rule : onlyIn(rule, 4, sets));
-    a.left.set(a.keys[i] as string, (a.left.get(a.keys[i] as string) ?? 1) - 1);
+  const takeA = () => {
+    out.push(onlyIn(v4[i] as Rule, a.implied[i] as 4 | 6 | 'both', 4));
     i++;
   };
-  const takeB = () => {
-    out.push(onlyIn(v6[j] as Rule, 6, sets));
-    b.left.set(b.keys[j] as string, (b.left.get(b.keys[j] as string) ?? 1) - 1);
+  const passB = () => {
+    const key = b.keys[j];
+    if (key !== undefined) left.set(key, (left.get(key) as number) - 1);
     j++;
   };
+  const takeB = () => {
+    out.push(onlyIn(v6[j] as Rule, b.implied[j] as 4 | 6 | 'both', 6));
+    passB();
+  };
   while (i < v4.length && j < v6.length) {
-    const ruleA = v4[i] as Rule;
-    const ruleB = v6[j] as Rule;
-    if (impliedFamily(ruleA.matches, sets) === 4) takeA(false);
-    else if (impliedFamily(ruleB.matches, sets) === 6) takeB();
+    if (a.implied[i] === 4) takeA();
+    else if (b.implied[j] === 6) takeB();
     else if (a.keys[i] === b.keys[j]) {
-      takeA(true);
-      b.left.set(b.keys[j] as string, (b.left.get(b.keys[j] as string) ?? 1) - 1);
-      j++;
-    } else if ((b.left.get(a.keys[i] as string) ?? 0) > 0) takeB();
-    else takeA(false);
+      out.push(v4[i] as Rule);
+      i++;
+      passB();
+    } else if ((left.get(a.keys[i] as string) ?? 0) > 0) takeB();
+    else takeA();
   }
-  while (i < v4.length) takeA(false);
+  while (i < v4.length) takeA();
   while (j < v6.length) takeB();
   return out;
 }

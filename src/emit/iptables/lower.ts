@@ -1,7 +1,7 @@
 import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../../ir/index.js';
 import { normaliseFamilies, type SetTypes } from './family.js';
 import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
-import { assertChainName, canonicalJson, compareHooks, contentName, HELPER_PREFIX, isChainName, topChainName } from './names.js';
+import { assertChainName, canonicalJson, compareHooks, contentNameOfJson, HELPER_PREFIX, isChainName, topChainName } from './names.js';
 import { assertInterfaceName } from './interfaces.js';
 import { lowerSets, setUsageErrors } from './sets.js';
 import { sortMatches } from './shape.js';
@@ -100,20 +100,30 @@ import { sortMatches } from './shape.js';
 
 class HelperChains {
   readonly chains = new Map<string, Rule[]>();
+  /** The canonical JSON of each chain's rules, once computed (a helper is often asked for again). */
+  private readonly json = new Map<string, string>();
   constructor(private readonly taken: ReadonlySet<string>) {}
 
-  add(name: string, rules: Rule[]): string | undefined {
+  add(name: string, rules: Rule[], json?: string): string | undefined {
     if (this.taken.has(name)) return undefined;
     const existing = this.chains.get(name);
-    if (existing) return canonicalJson(existing) === canonicalJson(rules) ? name : undefined;
+    if (existing) return this.jsonOf(name, existing) === (json ?? canonicalJson(rules)) ? name : undefined;
     this.chains.set(name, rules);
+    if (json !== undefined) this.json.set(name, json);
     return name;
   }
 
   byContent(prefix: string, rules: Rule[]): string {
-    const name = contentName(prefix, rules);
-    if (this.add(name, rules) === undefined) throw new Error(`iptables: helper chain name ${name} is already used`);
+    const json = canonicalJson(rules);
+    const name = contentNameOfJson(prefix, json);
+    if (this.add(name, rules, json) === undefined) throw new Error(`iptables: helper chain name ${name} is already used`);
     return name;
+  }
+
+  private jsonOf(name: string, rules: Rule[]): string {
+    let json = this.json.get(name);
+    if (json === undefined) this.json.set(name, (json = canonicalJson(rules)));
+    return json;
   }
 }
 
@@ -209,12 +219,14 @@ export function lowerForIptables(program: Program): Program {
     taken.add(top);
   }
   const helpers = new HelperChains(taken);
+  // The flag bit depends on the whole program: find it once, on first use.
+  let flag: number | undefined;
   const context: RuleContext = {
     sets: setTypes,
     maps: new Map(program.maps.map((m) => [m.name, m])),
     helper: (prefix, rules) => helpers.byContent(prefix, rules),
     jumpMap: (map, on) => jumpMapChain(helpers, map, on),
-    flag: () => flagBit(program),
+    flag: () => (flag ??= flagBit(program)),
   };
   // Chains in name order: the first use of a map names its chain, whatever the input order.
   const sources = [...program.chains].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

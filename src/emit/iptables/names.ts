@@ -70,8 +70,69 @@ export const HELPER_PREFIX = {
   map: 'calpol-map-',
 } as const;
 
-/** JSON with object keys sorted: equal data gives equal text whatever order its keys were set in. */
+/**
+ * JSON with object keys sorted: equal data gives equal text whatever order its keys were
+ * set in. Written out by hand rather than with a JSON.stringify replacer that rebuilds
+ * every object: helper names and family merging serialize every rule of a program.
+ * The text is JSON.stringify's of the data with each object's keys re-inserted sorted
+ * (array-index keys, which objects always list first, then the others in code-unit order).
+ */
 export function canonicalJson(value: unknown): string {
+  return writeJson(value, false) as string;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+const isArrayIndex = (key: string): boolean => ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+
+function writeJson(value: unknown, inArray: boolean): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      // toJSON (dates) and boxed primitives: let JSON.stringify decide, as it did before.
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function' || !isPlainContainer(value)) {
+        return slowCanonicalJson(value) ?? (inArray ? 'null' : undefined);
+      }
+      return Array.isArray(value) ? writeArray(value) : writeObject(value as Record<string, unknown>);
+    case 'bigint':
+      return JSON.stringify(value); // throws, as JSON.stringify does
+    default:
+      return inArray ? 'null' : undefined; // undefined, functions, symbols
+  }
+}
+
+function isPlainContainer(value: object): boolean {
+  return !(value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof BigInt);
+}
+
+function writeArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + writeJson(items[i], true);
+  return `${out}]`;
+}
+
+function writeObject(object: Record<string, unknown>): string {
+  const keys = Object.keys(object);
+  // Object.keys lists array-index keys first, ascending: only the rest is sorted.
+  let indexKeys = 0;
+  while (indexKeys < keys.length && isArrayIndex(keys[indexKeys] as string)) indexKeys++;
+  const sorted = indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
+  let out = '{';
+  for (const key of sorted) {
+    const text = writeJson(object[key], false);
+    if (text === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
+  }
+  return `${out}}`;
+}
+
+/** The reference form of canonicalJson (what it always printed). */
+function slowCanonicalJson(value: unknown): string | undefined {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
       ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -80,6 +141,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function contentName(prefix: string, content: unknown): string {
-  const hash = createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 16);
+  return contentNameOfJson(prefix, canonicalJson(content));
+}
+
+/** contentName when the canonical JSON is already at hand. */
+export function contentNameOfJson(prefix: string, json: string): string {
+  const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
   return `${prefix}${hash}`;
 }
