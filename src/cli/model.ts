@@ -1,5 +1,5 @@
 import { formatText } from '../lint/index.js';
-import { loadModel, type Model, type ModelOptions } from '../model/index.js';
+import { loadModel, type Inventory, type Model, type ModelOptions } from '../model/index.js';
 import { buildTierPlan, defaultFailsafe, parseFailsafePorts, type FailsafeConfig, type TieBreak, type TierPlan } from '../tiers/index.js';
 import { UserError } from './errors.js';
 import { useColor, type Io } from './io.js';
@@ -35,11 +35,12 @@ function failsafeList(text: string | undefined, flag: string): FailsafeConfig['i
   return parsed.ports;
 }
 
-export function planFromFlags(model: Model, flags: PlanFlags): TierPlan {
+/** The plan of the model's policies over its inventory, or over `inventory` (a part of it) when given. */
+export function planFromFlags(model: Model, flags: PlanFlags, inventory: Inventory = model.inventory): TierPlan {
   const defaults = defaultFailsafe();
   const failsafe: FailsafeConfig = {
     inbound: failsafeList(flags.failsafeInbound, '--failsafe-inbound') ?? defaults.inbound,
     outbound: failsafeList(flags.failsafeOutbound, '--failsafe-outbound') ?? defaults.outbound,
   };
-  return buildTierPlan(model.policySet, model.inventory, { tieBreak: flags.tieBreak ?? 'calpol', failsafe });
+  return buildTierPlan(model.policySet, inventory, { tieBreak: flags.tieBreak ?? 'calpol', failsafe });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { syntheticSpan } from '../../diag/index.js';
 import { referenceEvaluator } from '../../eval/index.js';
-import { EndpointDirectory, renderTraceText, resolveFlow, RuleLookup, traceToJson, type FlowSpec } from '../../explain/index.js';
+import { EndpointDirectory, flowInventory, renderTraceText, resolveFlow, RuleLookup, traceToJson, type FlowSpec } from '../../explain/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
 import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
@@ -64,9 +64,11 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
     .addHelpText('after', '\nExit codes: 0 allowed, 1 denied, 2 usage or input error.')
     .action(async (paths: string[], flags: ExplainFlags) => {
       const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
-      const plan = planFromFlags(model, flags);
       const resolved = resolveFlow(flowFromFlags(flags), new EndpointDirectory(model.inventory));
       if (!resolved.ok) throw new UserError(resolved.errors.map((e) => `calpol explain: ${e.message}`).join('\n'));
+      // The policy model's answer needs only the endpoints the flow touches (see
+      // flowInventory); running the emitted ruleset needs the node's whole program.
+      const plan = planFromFlags(model, flags, flags.via === undefined ? flowInventory(model.inventory, resolved.flow) : undefined);
       const trace = referenceEvaluator(plan, { endpointToHostAction: flags.endpointToHostAction }).evaluate(resolved.flow);
       if (flags.via !== undefined) {
         const emitted = runViaEmitted(plan, resolved.flow, flags.via, { endpointToHostAction: flags.endpointToHostAction });
