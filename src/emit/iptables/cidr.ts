@@ -13,15 +13,28 @@ export interface Cidr {
 
 const BITS = { 4: 32, 6: 128 } as const;
 
+/** `a.b.c.d`, each part 1-3 decimal digits up to 255; scanned by hand (set elements are parsed by the hundred thousand). */
 function parseV4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(Number(part));
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      part = part * 10 + (code - 48);
+      if (++digits > 3) return undefined;
+    } else if (code === 46 && digits > 0 && part <= 255 && dots < 3) {
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return undefined;
+    }
   }
-  return value;
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  return BigInt(value * 256 + part);
 }
 
 function parseV6Groups(text: string): number[] | undefined {
@@ -56,8 +69,10 @@ function parseV6(text: string): bigint | undefined {
 
 /** Parses `a.b.c.d[/n]` or an IPv6 address `[/n]`; host bits are cleared. */
 export function parseCidr(text: string): Cidr | undefined {
-  const [address, prefix, extra] = text.split('/');
-  if (address === undefined || extra !== undefined) return undefined;
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const prefix = slash < 0 ? undefined : text.slice(slash + 1);
+  if (prefix !== undefined && prefix.includes('/')) return undefined;
   const version = address.includes(':') ? 6 : 4;
   const value = version === 4 ? parseV4(address) : parseV6(address);
   if (value === undefined) return undefined;
@@ -73,14 +88,27 @@ export function mustParseCidr(text: string): Cidr {
   return cidr;
 }
 
-function maskOf(version: 4 | 6, length: number): bigint {
+function computeMask(version: 4 | 6, length: number): bigint {
   const bits = BigInt(BITS[version]);
   const all = (1n << bits) - 1n;
   return (all << (bits - BigInt(length))) & all;
 }
 
+/** Every prefix length's mask, per family, computed once. */
+const MASKS = {
+  4: Array.from({ length: 33 }, (_, length) => computeMask(4, length)),
+  6: Array.from({ length: 129 }, (_, length) => computeMask(6, length)),
+} as const;
+
+function maskOf(version: 4 | 6, length: number): bigint {
+  return MASKS[version][length] ?? computeMask(version, length);
+}
+
 export function formatAddress(version: 4 | 6, value: bigint): string {
-  if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+  if (version === 4) {
+    const n = Number(value);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
   const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
   // RFC 5952: the longest run (≥ 2) of zero groups becomes `::`, the first one on ties.
   let bestStart = -1;

@@ -23,13 +23,30 @@ function compareCidrs(a: Cidr, b: Cidr): number {
   return a.value !== b.value ? (a.value < b.value ? -1 : 1) : a.length - b.length;
 }
 
+/** The sorted texts of `items` (sorted with `compare`), each written once: equal items are adjacent once sorted. */
+function sortedUniqueTexts<T>(items: T[], compare: (a: T, b: T) => number, format: (item: T) => string): string[] {
+  items.sort(compare);
+  const out: string[] = [];
+  for (const item of items) {
+    const text = format(item);
+    if (text !== out[out.length - 1]) out.push(text);
+  }
+  return out;
+}
+
+/** A /0 as its two halves, anything else as itself, appended to `out`. */
+function pushSplit(out: Cidr[], cidr: Cidr): void {
+  if (cidr.length > 0) out.push(cidr);
+  else for (const half of splitCatchAll(cidr)) out.push(half);
+}
+
 function addressElements(set: AddressSet, family: 4 | 6): string[] {
-  const cidrs = set.elements.map(mustParseCidr);
-  const stray = cidrs.find((c) => c.version !== family);
+  const parsed = set.elements.map(mustParseCidr);
+  const stray = parsed.find((c) => c.version !== family);
   if (stray) throw new Error(`iptables: set ${set.name} (${set.type}) holds ${formatCidr(stray)}`);
-  const unique = new Map<string, Cidr>();
-  for (const cidr of cidrs.flatMap(splitCatchAll)) unique.set(formatCidr(cidr), cidr);
-  return [...unique.values()].sort(compareCidrs).map(formatCidr);
+  const cidrs: Cidr[] = [];
+  for (const cidr of parsed) pushSplit(cidrs, cidr);
+  return sortedUniqueTexts(cidrs, compareCidrs, formatCidr);
 }
 
 interface NamedPort {
@@ -57,12 +74,15 @@ export function formatNetOrHost(cidr: Cidr): string {
 export const formatNamedPort = (e: NamedPort): string => `${formatNetOrHost(e.address)},${e.protocol},${e.port}`;
 
 function namedPortElements(set: AddressSet, family: 4 | 6): string[] {
-  const parsed = set.elements
-    .map((e) => parseNamedPort(e, family))
-    .filter((e) => NAMED_PORT_PROTOCOLS.includes(e.protocol))
-    .flatMap((e) => splitCatchAll(e.address).map((address) => ({ ...e, address })));
-  parsed.sort((a, b) => compareCidrs(a.address, b.address) || a.protocol - b.protocol || a.port - b.port);
-  return [...new Set(parsed.map(formatNamedPort))];
+  const parsed: NamedPort[] = [];
+  for (const element of set.elements) {
+    const e = parseNamedPort(element, family);
+    if (!NAMED_PORT_PROTOCOLS.includes(e.protocol)) continue;
+    if (e.address.length > 0) parsed.push(e);
+    else for (const address of splitCatchAll(e.address)) parsed.push({ ...e, address });
+  }
+  const compare = (a: NamedPort, b: NamedPort) => compareCidrs(a.address, b.address) || a.protocol - b.protocol || a.port - b.port;
+  return sortedUniqueTexts(parsed, compare, formatNamedPort);
 }
 
 export function lowerSets(sets: readonly AddressSet[]): AddressSet[] {
