@@ -3,43 +3,65 @@ import { PORT_PROTOCOLS, PROTOCOL_NUMBERS, type PathKind, type ResolvedFlow } fr
 import { parsePrefix, prefixContains, type Endpoint, type Inventory, type Prefix } from '../model/index.js';
 import type { FlowSpec } from './flows.js';
 
+/** The names an endpoint answers to. */
+function namesOf(endpoint: Endpoint): string[] {
+  if (endpoint.kind === 'host') return [`hep:${endpoint.name}`];
+  const namespace = endpoint.namespace ?? '';
+  return [endpoint.name, `${namespace}/${endpoint.name}`, ...(endpoint.workload ? [`${namespace}/${endpoint.workload}`] : [])];
+}
+
 /**
  * Finds endpoints by the names users type: `namespace/pod` (or a WorkloadEndpoint name),
- * `hep:<name>` for host endpoints, or an address. Built once per inventory.
+ * `hep:<name>` for host endpoints, or an address. Each index is built on first use; the
+ * first few name lookups scan instead (one `calpol explain` asks for two names, and a scan
+ * of 50k endpoints costs far less than indexing them).
  */
 export class EndpointDirectory {
-  private readonly byKey = new Map<string, Endpoint>();
-  private readonly byName = new Map<string, Endpoint[]>();
-  private readonly byAddress = new Map<string, Endpoint[]>();
+  private byName?: Map<string, Endpoint[]>;
+  private byAddress?: Map<string, Endpoint[]>;
+  private nameLookups = 0;
 
-  constructor(readonly inventory: Inventory) {
-    for (const endpoint of inventory.endpoints) {
-      this.byKey.set(endpoint.key, endpoint);
-      const names =
-        endpoint.kind === 'host'
-          ? [`hep:${endpoint.name}`]
-          : [endpoint.name, `${endpoint.namespace ?? ''}/${endpoint.name}`, ...(endpoint.workload ? [`${endpoint.namespace ?? ''}/${endpoint.workload}`] : [])];
-      for (const name of names) this.add(this.byName, name, endpoint);
-      for (const address of endpoint.addresses) {
-        const prefix = parsePrefix(address);
-        if (prefix) this.add(this.byAddress, `${prefix.version}:${prefix.value}`, endpoint);
-      }
-    }
-  }
-
-  private add(map: Map<string, Endpoint[]>, key: string, endpoint: Endpoint): void {
-    const list = map.get(key);
-    if (list) list.push(endpoint);
-    else map.set(key, [endpoint]);
-  }
+  constructor(readonly inventory: Inventory) {}
 
   byReference(reference: string): Endpoint[] {
+    if (this.byName === undefined && ++this.nameLookups <= SCANNED_NAME_LOOKUPS) {
+      // Only endpoints whose name (or workload) ends the reference can answer to it.
+      return this.inventory.endpoints.filter(
+        (endpoint) =>
+          (reference.endsWith(endpoint.name) || (endpoint.workload !== undefined && reference.endsWith(endpoint.workload))) &&
+          namesOf(endpoint).includes(reference),
+      );
+    }
+    this.byName ??= index(this.inventory, (endpoint) => namesOf(endpoint));
     return this.byName.get(reference) ?? [];
   }
 
   byIp(address: Prefix): Endpoint[] {
-    return this.byAddress.get(`${address.version}:${address.value}`) ?? [];
+    this.byAddress ??= index(this.inventory, (endpoint) =>
+      endpoint.addresses.flatMap((text) => {
+        const prefix = parsePrefix(text);
+        return prefix ? [addressKey(prefix)] : [];
+      }),
+    );
+    return this.byAddress.get(addressKey(address)) ?? [];
   }
+}
+
+const SCANNED_NAME_LOOKUPS = 4;
+
+const addressKey = (prefix: Prefix) => `${prefix.version}:${prefix.value}`;
+
+function index(inventory: Inventory, keysOf: (endpoint: Endpoint) => string[]): Map<string, Endpoint[]> {
+  const map = new Map<string, Endpoint[]>();
+  for (const endpoint of inventory.endpoints) {
+    // An endpoint is listed once per key, even when two of its names or addresses are equal.
+    for (const key of new Set(keysOf(endpoint))) {
+      const list = map.get(key);
+      if (list) list.push(endpoint);
+      else map.set(key, [endpoint]);
+    }
+  }
+  return map;
 }
 
 type End = { endpoint?: Endpoint; address?: Prefix; text: string };
