@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { BenchReport } from './report.js';
 
 /**
@@ -116,4 +117,5 @@ function main(args: string[]): void {
   else process.stdout.write(svg);
 }
 
-main(process.argv.slice(2));
+// Run as a program (not when a test imports plotSvg).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
