@@ -1,7 +1,19 @@
 import { parsePrefix, type Endpoint, type Prefix } from '../model/index.js';
 import type { Bitset, TierPlan } from '../tiers/index.js';
 import { protocolNumber } from './protocols.js';
-import { formatPrefix, mergeNets, type CanonicalNet } from './sets.js';
+import { formatPrefix, mergeNets, type CanonicalNet as Net } from './sets.js';
+
+/** A member's net, with its address alone (the text without the prefix length, as named-port elements hold it). */
+export interface CanonicalNet extends Net {
+  address: string;
+}
+
+/** One named port of one endpoint (by index in the inventory). */
+export interface NamedPortEntry {
+  endpoint: number;
+  protocol: number;
+  port: number;
+}
 
 /**
  * The addresses of the plan's members (endpoints, then network sets, numbered as the
@@ -14,7 +26,7 @@ export class MemberAddresses {
   private readonly nets: (CanonicalNet[] | undefined)[] = [];
   /** Address set elements per membership bitset, both families (a v4 and a v6 set of one selector share its bitset). */
   private readonly elementsByMembers = new WeakMap<Bitset, Record<4 | 6, string[]>>();
-  private namedPortOwners: Map<string, number[]> | undefined;
+  private namedPortsByName: Map<string, NamedPortEntry[]> | undefined;
 
   constructor(private readonly plan: TierPlan) {
     this.endpointCount = plan.inventory.endpoints.length;
@@ -51,48 +63,48 @@ export class MemberAddresses {
     return elements[version];
   }
 
-  /** The endpoints that have a named port called `name`, in index order (indexed by name on first use). */
-  endpointsWithNamedPort(name: string): readonly number[] {
-    if (this.namedPortOwners === undefined) this.namedPortOwners = indexNamedPortOwners(this.plan.inventory.endpoints);
-    return this.namedPortOwners.get(name) ?? [];
+  /** Every endpoint's named ports called `name`, in endpoint order (all names indexed in one pass, on first use). */
+  namedPortsCalled(name: string): readonly NamedPortEntry[] {
+    if (this.namedPortsByName === undefined) this.namedPortsByName = indexNamedPorts(this.plan.inventory.endpoints);
+    return this.namedPortsByName.get(name) ?? [];
   }
 
-  /**
-   * Appends to `out` the named-port elements (`<address>,<protocol number>,<port>`) of one
-   * endpoint: each of its ports called `name` (of protocol `wanted`, when given) at each of
-   * its addresses of one family.
-   */
-  addNamedPortElements(index: number, name: string, wanted: number | undefined, version: 4 | 6, out: string[]): void {
-    const endpoint = this.plan.inventory.endpoints[index]!;
-    for (const named of endpoint.namedPorts) {
-      if (named.name !== name) continue;
+  /** Appends to `out` the elements of one endpoint's named ports called `name` (of protocol `wanted`, when given). */
+  addEndpointNamedPorts(index: number, name: string, wanted: number | undefined, version: 4 | 6, out: string[]): void {
+    for (const named of this.plan.inventory.endpoints[index]!.namedPorts) {
       const protocol = protocolNumber(named.protocol);
-      if (wanted !== undefined && protocol !== wanted) continue;
-      for (const net of this.netsOf(index)) {
-        if (net.prefix.version === version) out.push(`${net.text.slice(0, net.text.lastIndexOf('/'))},${protocol},${named.port}`);
-      }
+      if (named.name === name && (wanted === undefined || protocol === wanted)) this.addNamedPortElements({ endpoint: index, protocol, port: named.port }, version, out);
+    }
+  }
+
+  /** Appends to `out` the elements (`<address>,<protocol number>,<port>`) of one named port, at each of its endpoint's addresses of one family. */
+  addNamedPortElements(entry: NamedPortEntry, version: 4 | 6, out: string[]): void {
+    for (const net of this.netsOf(entry.endpoint)) {
+      if (net.prefix.version === version) out.push(`${net.address},${entry.protocol},${entry.port}`);
     }
   }
 }
 
-function indexNamedPortOwners(endpoints: readonly Endpoint[]): Map<string, number[]> {
-  const owners = new Map<string, number[]>();
+function indexNamedPorts(endpoints: readonly Endpoint[]): Map<string, NamedPortEntry[]> {
+  const byName = new Map<string, NamedPortEntry[]>();
   endpoints.forEach((endpoint, index) => {
     for (const named of endpoint.namedPorts) {
-      let indices = owners.get(named.name);
-      if (!indices) owners.set(named.name, (indices = []));
-      // An endpoint with several ports of one name (tcp and udp) is listed once.
-      if (indices[indices.length - 1] !== index) indices.push(index);
+      let entries = byName.get(named.name);
+      if (!entries) byName.set(named.name, (entries = []));
+      entries.push({ endpoint: index, protocol: protocolNumber(named.protocol), port: named.port });
     }
   });
-  return owners;
+  return byName;
 }
 
 function canonicalNets(texts: readonly string[]): CanonicalNet[] {
   const nets: CanonicalNet[] = [];
   for (const text of texts) {
     const prefix: Prefix | undefined = parsePrefix(text);
-    if (prefix) nets.push({ prefix, text: formatPrefix(prefix) });
+    if (prefix) {
+      const text = formatPrefix(prefix);
+      nets.push({ prefix, text, address: text.slice(0, text.lastIndexOf('/')) });
+    }
   }
   return nets;
 }

@@ -56,11 +56,15 @@ export class SetRegistry {
     return this.add(
       key,
       () => {
-        // Only endpoints that can contribute: the selected ones, or (no selector) those with a port of that name.
-        const candidates = selector ? this.plan.membership.members(selector).members() : this.addresses.endpointsWithNamedPort(name);
         const elements: string[] = [];
-        for (const index of candidates) {
-          if (this.addresses.isEndpoint(index)) this.addresses.addNamedPortElements(index, name, wanted, version, elements);
+        if (selector) {
+          for (const index of this.plan.membership.members(selector).members()) {
+            if (this.addresses.isEndpoint(index)) this.addresses.addEndpointNamedPorts(index, name, wanted, version, elements);
+          }
+        } else {
+          for (const entry of this.addresses.namedPortsCalled(name)) {
+            if (wanted === undefined || entry.protocol === wanted) this.addresses.addNamedPortElements(entry, version, elements);
+          }
         }
         return {
           type: version === 4 ? 'ipv4-named-port' : 'ipv6-named-port',
