@@ -16,7 +16,11 @@ const SAFE_COMMENT_CHAR = /[A-Za-z0-9._:/=@+-]/;
 const CUT_MARK = '%-';
 const HASH_LENGTH = 16;
 
+const ALL_SAFE = /^[A-Za-z0-9._:/=@+-]*$/;
+
 function escapeId(id: string): string {
+  // Most ids need no escape: skip the byte-by-byte pass.
+  if (ALL_SAFE.test(id)) return id;
   let out = '';
   for (const byte of new TextEncoder().encode(id)) {
     const char = String.fromCharCode(byte);

@@ -1,4 +1,4 @@
-import type { Chain, Hook, Program, TableKind } from '../../ir/index.js';
+import type { Chain, Hook, Program, SetType, TableKind } from '../../ir/index.js';
 import { ruleFamily } from './family.js';
 import { emitIpsets } from './ipsets.js';
 import { builtinChain, TABLES, topChainName } from './names.js';
@@ -75,9 +75,16 @@ function topChainLines(hook: Hook): string[] {
   return lines;
 }
 
-function tableText(program: Program, table: TableKind, names: readonly string[], version: 4 | 6): string[] {
-  const chains = new Map<string, Chain>(program.chains.map((c) => [c.name, c]));
-  const sets = new Map(program.sets.map((s) => [s.name, s.type]));
+/** What every table's text reads: the chains by name, the set types, the chains each table holds. */
+interface EmitContext {
+  program: Program;
+  chains: ReadonlyMap<string, Chain>;
+  sets: ReadonlyMap<string, SetType>;
+  byTable: ReadonlyMap<TableKind, string[]>;
+}
+
+function tableText(context: EmitContext, table: TableKind, names: readonly string[], version: 4 | 6): string[] {
+  const { program, chains, sets } = context;
   const hooks = program.hooks.filter((h) => h.table === table);
   const lines = [`*${table}`];
   // Loops, not push(...array): a whole-cluster ruleset has hundreds of thousands of lines,
@@ -95,12 +102,12 @@ function tableText(program: Program, table: TableKind, names: readonly string[],
   return lines;
 }
 
-function restoreText(program: Program, version: 4 | 6): string {
+function restoreText(context: EmitContext, version: 4 | 6): string {
   const command = version === 4 ? 'iptables-restore' : 'ip6tables-restore';
   const lines = [
     `# calpol: IPv${version} rules. Load after the ipsets with \`${command} --noflush\`, then run the attach script (docs/iptables.md).`,
   ];
-  for (const [table, names] of chainsByTable(program)) for (const line of tableText(program, table, names, version)) lines.push(line);
+  for (const [table, names] of context.byTable) for (const line of tableText(context, table, names, version)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
 
@@ -147,9 +154,8 @@ const DETACH_FUNCTIONS = [
   '}',
 ];
 
-function detachScript(program: Program): string {
+function detachScript(program: Program, byTable: ReadonlyMap<TableKind, string[]>): string {
   const lines = [...SCRIPT_HEAD, '# calpol: removes what the attach script and the restore files added (the jumps, the chains, the sets).', ...DETACH_FUNCTIONS];
-  const byTable = chainsByTable(program);
   for (const ipt of ['"$ipt4"', '"$ipt6"']) {
     for (const hook of program.hooks) lines.push(`detach ${ipt} ${hook.table} ${builtinChain(hook.table, hook.hook)} ${topChainName(hook.table, hook.hook)}`);
     for (const [table, names] of byTable) {
@@ -164,11 +170,17 @@ function detachScript(program: Program): string {
 /** The files for a LOWERED program (lowerForIptables); throws on anything not flat. */
 export function emitIptables(program: Program): IptablesOutput {
   if (program.maps.length > 0) throw new Error('iptables: interface maps must be lowered first (lowerForIptables)');
+  const context: EmitContext = {
+    program,
+    chains: new Map(program.chains.map((c) => [c.name, c])),
+    sets: new Map(program.sets.map((s) => [s.name, s.type])),
+    byTable: chainsByTable(program),
+  };
   return {
-    iptables: restoreText(program, 4),
-    ip6tables: restoreText(program, 6),
+    iptables: restoreText(context, 4),
+    ip6tables: restoreText(context, 6),
     ipsets: emitIpsets(program.sets),
     attach: attachScript(program),
-    detach: detachScript(program),
+    detach: detachScript(program, context.byTable),
   };
 }
