@@ -84,10 +84,14 @@ function onlyIn(rule: Rule, implied: 4 | 6 | 'both', version: 4 | 6): Rule {
  * and the other head is taken as single-family.
  */
 export function mergeFamilies(v4: readonly Rule[], v6: readonly Rule[], sets: SetTypes): Rule[] {
-  const out: Rule[] = [];
   const a = mergeSide(v4, 4, sets, false);
   // An IPv4 rule implying IPv6 (only in malformed input) is looked up among the IPv6-only rules too.
   const b = mergeSide(v6, 6, sets, a.implied.includes(6));
+  return mergeSides(v4, v6, a, b);
+}
+
+function mergeSides(v4: readonly Rule[], v6: readonly Rule[], a: MergeSide, b: MergeSide): Rule[] {
+  const out: Rule[] = [];
   /** How many rules with each key the IPv6 list holds from position j on. */
   const left = new Map<string, number>();
   for (const key of b.keys) if (key !== undefined) left.set(key, (left.get(key) ?? 0) + 1);
@@ -121,7 +125,28 @@ export function mergeFamilies(v4: readonly Rule[], v6: readonly Rule[], sets: Se
   return out;
 }
 
+/**
+ * merge ∘ split. When every rule's family is the one its matches imply (explicit family
+ * matches only restate it), the rules for both families are the same rules in the same
+ * order in both lists, and each meets itself at the heads of the merge: comparing them
+ * by their position in `rules` gives the merge of comparing their content, without
+ * serializing every rule.
+ */
 export function normaliseFamilies(rules: readonly Rule[], sets: SetTypes): Rule[] {
   const { v4, v6 } = splitFamilies(rules, sets);
-  return mergeFamilies(v4, v6, sets);
+  const implied = rules.map((rule) => impliedFamily(rule.matches, sets));
+  const restated = rules.every((rule, index) => {
+    const explicit = rule.matches.find((m) => m.kind === 'family');
+    return explicit?.kind !== 'family' || explicit.version === implied[index];
+  });
+  if (!restated) return mergeFamilies(v4, v6, sets);
+  const a: MergeSide = { implied: [], keys: [] };
+  const b: MergeSide = { implied: [], keys: [] };
+  implied.forEach((family, index) => {
+    if (family !== 6) a.implied.push(family);
+    if (family !== 4) b.implied.push(family);
+    if (family !== 6) a.keys.push(family === 'both' ? String(index) : undefined);
+    if (family !== 4) b.keys.push(family === 'both' ? String(index) : undefined);
+  });
+  return mergeSides(v4, v6, a, b);
 }
