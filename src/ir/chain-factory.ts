@@ -20,12 +20,21 @@ function spanOrigin(span: Span): Origin['span'] {
 export class ChainFactory {
   readonly sets: SetRegistry;
   private readonly chains = new Map<string, Chain>();
+  private readonly names = new Map<string, string>();
 
   constructor(
     readonly plan: TierPlan,
     private readonly logPrefix: string,
   ) {
     this.sets = new SetRegistry(plan);
+  }
+
+  /** limitedName, hashed once per chain: every endpoint a policy selects asks for its chain. */
+  private chainName(prefix: string, text: string): string {
+    const key = `${prefix}\0${text}`;
+    let name = this.names.get(key);
+    if (name === undefined) this.names.set(key, (name = limitedName(prefix, text)));
+    return name;
   }
 
   private ensure(name: string, build: () => Rule[]): string {
@@ -44,7 +53,7 @@ export class ChainFactory {
 
   policyChain(policy: Policy, direction: Direction): string {
     const letter = letterOf(direction);
-    const name = limitedName(direction === 'ingress' ? 'cp-pi-' : 'cp-po-', policy.key);
+    const name = this.chainName(direction === 'ingress' ? 'cp-pi-' : 'cp-po-', policy.key);
     return this.ensure(name, () =>
       this.lowerRules(
         direction === 'ingress' ? policy.ingress : policy.egress,
@@ -63,7 +72,7 @@ export class ChainFactory {
 
   profileChain(profile: Profile, direction: Direction): string {
     const letter = letterOf(direction);
-    const name = limitedName(direction === 'ingress' ? 'cp-pri-' : 'cp-pro-', profile.name);
+    const name = this.chainName(direction === 'ingress' ? 'cp-pri-' : 'cp-pro-', profile.name);
     return this.ensure(name, () =>
       this.lowerRules(
         direction === 'ingress' ? profile.ingress : profile.egress,

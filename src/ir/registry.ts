@@ -19,13 +19,20 @@ export { PROTOCOL_NUMBER, protocolNumber } from './protocols.js';
 export class SetRegistry {
   private readonly sets = new Map<string, AddressSet>();
   private readonly addresses: MemberAddresses;
+  /** Set names by prefix + key. */
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly plan: TierPlan) {
     this.addresses = new MemberAddresses(plan);
   }
 
   private add(key: string, make: () => Omit<AddressSet, 'name'>, prefix: string): string {
-    const name = assertSafeName(prefix + shortHash(key, MAX_SET_NAME - prefix.length), MAX_SET_NAME);
+    // Rules ask for the same sets over and over: hash each key once.
+    let name = this.names.get(prefix + key);
+    if (name === undefined) {
+      name = assertSafeName(prefix + shortHash(key, MAX_SET_NAME - prefix.length), MAX_SET_NAME);
+      this.names.set(prefix + key, name);
+    }
     if (!this.sets.has(name)) this.sets.set(name, { name, ...make() });
     return name;
   }

@@ -102,6 +102,7 @@ class HelperChains {
   readonly chains = new Map<string, Rule[]>();
   /** The canonical JSON of each chain's rules, once computed (a helper is often asked for again). */
   private readonly json = new Map<string, string>();
+  private readonly nameByContent = new Map<string, string>();
   constructor(private readonly taken: ReadonlySet<string>) {}
 
   add(name: string, rules: Rule[], json?: string): string | undefined {
@@ -115,7 +116,9 @@ class HelperChains {
 
   byContent(prefix: string, rules: Rule[]): string {
     const json = canonicalJson(rules);
-    const name = contentNameOfJson(prefix, json);
+    // Many rules ask for the same helper: hash each content once.
+    let name = this.nameByContent.get(prefix + json);
+    if (name === undefined) this.nameByContent.set(prefix + json, (name = contentNameOfJson(prefix, json)));
     if (this.add(name, rules, json) === undefined) throw new Error(`iptables: helper chain name ${name} is already used`);
     return name;
   }
