@@ -100,11 +100,50 @@ function indexNamedPorts(endpoints: readonly Endpoint[]): Map<string, NamedPortE
 function canonicalNets(texts: readonly string[]): CanonicalNet[] {
   const nets: CanonicalNet[] = [];
   for (const text of texts) {
-    const prefix: Prefix | undefined = parsePrefix(text);
-    if (prefix) {
-      const text = formatPrefix(prefix);
-      nets.push({ prefix, text, address: text.slice(0, text.lastIndexOf('/')) });
-    }
+    const net = ipv4Net(text) ?? parsedNet(text);
+    if (net) nets.push(net);
   }
   return nets;
+}
+
+function parsedNet(text: string): CanonicalNet | undefined {
+  const prefix: Prefix | undefined = parsePrefix(text);
+  if (!prefix) return undefined;
+  const canonical = formatPrefix(prefix);
+  return { prefix, text: canonical, address: canonical.slice(0, canonical.lastIndexOf('/')) };
+}
+
+/**
+ * `a.b.c.d` or `a.b.c.d/n` read by hand (50k pod addresses per program): the same Prefix
+ * and text as parsePrefix and formatPrefix. Anything else, valid or not, is left to them.
+ */
+export function ipv4Net(text: string): CanonicalNet | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57 && digits < 3) {
+      part = part * 10 + (code - 48);
+      digits++;
+    } else if (code === 46 && digits > 0 && part <= 255 && dots < 3) {
+      value = value * 256 + part;
+      [part, digits] = [0, 0];
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  value = value * 256 + part;
+  let length = 32;
+  if (i < text.length) {
+    const rest = text.slice(i + 1);
+    if (text.charCodeAt(i) !== 47 || !/^[0-9]{1,3}$/.test(rest) || Number(rest) > 32) return undefined;
+    length = Number(rest);
+  }
+  // Host bits cleared; the shift by 32 is written as a multiplication (>>> takes it mod 32).
+  const masked = length === 0 ? 0 : ((value >>> (32 - length)) * 2 ** (32 - length)) >>> 0;
+  const address = `${masked >>> 24}.${(masked >>> 16) & 255}.${(masked >>> 8) & 255}.${masked & 255}`;
+  return { prefix: { version: 4, value: BigInt(masked), length }, text: `${address}/${length}`, address };
 }
