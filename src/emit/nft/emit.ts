@@ -90,12 +90,15 @@ function hookByChain(program: Program): Map<string, Hook> {
 /** nft refuses a jump to a missing chain or to a base chain, and a vmap of a missing map. */
 function checkTargets(program: Program, regular: ReadonlySet<string>): void {
   const maps = new Set(program.maps.map((map) => map.name));
+  // Plain loops: this visits every rule of a whole-cluster program (millions).
   for (const chain of program.chains) {
-    for (const action of chain.rules.flatMap((rule) => rule.actions)) {
-      if ((action.kind === 'jump' || action.kind === 'goto') && !regular.has(action.target)) {
-        throw new Error(`bug: chain ${chain.name} has ${action.kind} ${action.target}, which is not a regular chain of the program`);
+    for (const rule of chain.rules) {
+      for (const action of rule.actions) {
+        if ((action.kind === 'jump' || action.kind === 'goto') && !regular.has(action.target)) {
+          throw new Error(`bug: chain ${chain.name} has ${action.kind} ${action.target}, which is not a regular chain of the program`);
+        }
+        if (action.kind === 'dispatch' && !maps.has(action.map)) throw new Error(`bug: chain ${chain.name} dispatches on map ${action.map}, which the program does not define`);
       }
-      if (action.kind === 'dispatch' && !maps.has(action.map)) throw new Error(`bug: chain ${chain.name} dispatches on map ${action.map}, which the program does not define`);
     }
   }
 }

@@ -49,17 +49,30 @@ function keysInOrder(keys: string[]): boolean {
   return true;
 }
 
+/** Whether every object in the value already has its keys in order (nothing to copy). */
+function isOrdered(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(isOrdered);
+  if (value === null || typeof value !== 'object') return true;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!keysInOrder(keys)) return false;
+  for (const key of keys) if (!isOrdered(record[key])) return false;
+  return true;
+}
+
+/** A copy with every object's keys in order. */
 function ordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(ordered);
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // Most objects are built in this order already; only the others are copied and sorted.
-  if (!keysInOrder(keys)) keys.sort(compareKeys);
+  const keys = Object.keys(record).sort(compareKeys);
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = ordered(record[key]);
   return out;
 }
+
+/** emitNft builds its objects in this order already: those are written as they are, only others are copied. */
+const inKeyOrder = (command: NftCommand): unknown => (isOrdered(command) ? command : ordered(command));
 
 const HEAD = '{"nftables": [\n';
 
@@ -73,7 +86,7 @@ const HEAD = '{"nftables": [\n';
 export function* nftJsonChunks(commands: Iterable<NftCommand>): Generator<string> {
   let separator = HEAD;
   for (const command of commands) {
-    yield separator + JSON.stringify(ordered(command));
+    yield separator + JSON.stringify(inKeyOrder(command));
     separator = ',\n';
   }
   yield `${separator === HEAD ? HEAD : ''}\n]}\n`;

@@ -55,11 +55,15 @@ export function parseAddress(text: string, version: 4 | 6): { addr: string; len?
 
 const SAFE_COMMENT_CHAR = /[A-Za-z0-9._:/=@+-]/;
 const SAFE_LOG_CHAR = /[A-Za-z0-9._:/=@+ -]/;
+/** Texts made only of safe characters escape to themselves (almost every origin id): no byte loop. */
+const ALL_SAFE_COMMENT = /^[A-Za-z0-9._:/=@+-]*$/;
+const ALL_SAFE_LOG = /^[A-Za-z0-9._:/=@+ -]*$/;
 /** Marks a cut text; never produced by escaping (it is not a safe character). */
 const CUT_MARK = '~';
 const HASH_LENGTH = 8;
 
-function escapeText(text: string, safe: RegExp): string {
+function escapeText(text: string, safe: RegExp, allSafe: RegExp): string {
+  if (allSafe.test(text)) return text;
   let out = '';
   for (const byte of new TextEncoder().encode(text)) {
     const char = String.fromCharCode(byte);
@@ -110,7 +114,7 @@ function unescapeText(escaped: string, safe: RegExp): string | undefined {
  * caller's origin lookup, so callers building a lookup key it by this function.
  */
 export function commentForOrigin(id: string): string {
-  return limitText(id, escapeText(id, SAFE_COMMENT_CHAR), MAX_COMMENT_BYTES);
+  return limitText(id, escapeText(id, SAFE_COMMENT_CHAR, ALL_SAFE_COMMENT), MAX_COMMENT_BYTES);
 }
 
 /** The origin id a comment was made from, or undefined when the comment was cut (or is foreign). */
@@ -125,7 +129,7 @@ export function isCalpolComment(comment: string): boolean {
 
 /** A log prefix as written into the ruleset: like a comment, spaces allowed, ≤ 127 bytes. */
 export function logPrefixText(prefix: string): string {
-  return limitText(prefix, escapeText(prefix, SAFE_LOG_CHAR), MAX_LOG_PREFIX_BYTES);
+  return limitText(prefix, escapeText(prefix, SAFE_LOG_CHAR, ALL_SAFE_LOG), MAX_LOG_PREFIX_BYTES);
 }
 
 /** The IR log prefix of an emitted one (the emitted text itself when it was cut). */
