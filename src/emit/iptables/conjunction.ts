@@ -181,8 +181,10 @@ function othersOf(matches: readonly Match[]): Match[] | typeof NEVER {
     if (FIELD_KINDS.has(match.kind)) continue;
     const kept = otherMatch(match);
     if (kept === NEVER) return NEVER;
-    if (kept === undefined || seen.has(JSON.stringify(kept))) continue;
-    seen.add(JSON.stringify(kept));
+    if (kept === undefined) continue;
+    const key = JSON.stringify(kept);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push(kept);
   }
   return out;

@@ -81,6 +81,8 @@ interface EmitContext {
   chains: ReadonlyMap<string, Chain>;
   sets: ReadonlyMap<string, SetType>;
   byTable: ReadonlyMap<TableKind, string[]>;
+  /** Per `<table> <chain>`, the lines of its rules of both families, by rule index. */
+  sharedLines: Map<string, string[]>;
 }
 
 function tableText(context: EmitContext, table: TableKind, names: readonly string[], version: 4 | 6): string[] {
@@ -93,10 +95,20 @@ function tableText(context: EmitContext, table: TableKind, names: readonly strin
   for (const name of names) lines.push(`:${name} - [0:0]`);
   for (const line of hooks.flatMap(topChainLines)) lines.push(line);
   for (const name of names) {
-    for (const rule of chains.get(name)?.rules ?? []) {
-      if (ruleFamily(rule, sets) === (version === 4 ? 6 : 4)) continue;
-      lines.push(renderRule(rule, { chain: name, table, version }));
-    }
+    const rules = chains.get(name)?.rules ?? [];
+    // A rule of both families is the same line in both files (only REJECT names its family): render it once.
+    const key = `${table} ${name}`;
+    const shared = context.sharedLines.get(key) ?? [];
+    context.sharedLines.set(key, shared);
+    rules.forEach((rule, index) => {
+      const family = ruleFamily(rule, sets);
+      if (family === (version === 4 ? 6 : 4)) return;
+      const reusable = family === 'both' && rule.actions[0]?.kind !== 'reject';
+      let line = reusable ? shared[index] : undefined;
+      if (line === undefined) line = renderRule(rule, { chain: name, table, version });
+      if (reusable) shared[index] = line;
+      lines.push(line);
+    });
   }
   lines.push('COMMIT');
   return lines;
@@ -175,6 +187,7 @@ export function emitIptables(program: Program): IptablesOutput {
     chains: new Map(program.chains.map((c) => [c.name, c])),
     sets: new Map(program.sets.map((s) => [s.name, s.type])),
     byTable: chainsByTable(program),
+    sharedLines: new Map(),
   };
   return {
     iptables: restoreText(context, 4),

@@ -77,7 +77,10 @@ export function branchesOf(c: Conjunction): Branch[] {
 /** `matches` without repeats (a port chunk's `-p` is already inline). */
 function unique(matches: readonly Match[]): Match[] {
   const seen = new Set<string>();
-  return matches.filter((m) => !seen.has(JSON.stringify(m)) && seen.add(JSON.stringify(m)));
+  return matches.filter((m) => {
+    const key = JSON.stringify(m);
+    return !seen.has(key) && seen.add(key);
+  });
 }
 
 function cartesian(blocks: readonly Match[][][]): Match[][] {
