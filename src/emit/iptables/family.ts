@@ -128,25 +128,37 @@ function mergeSides(v4: readonly Rule[], v6: readonly Rule[], a: MergeSide, b: M
 /**
  * merge ∘ split. When every rule's family is the one its matches imply (explicit family
  * matches only restate it), the rules for both families are the same rules in the same
- * order in both lists, and each meets itself at the heads of the merge: comparing them
- * by their position in `rules` gives the merge of comparing their content, without
- * serializing every rule.
+ * order in both lists, and each meets itself at the heads of the merge. The merge then
+ * takes, before each rule for both families, the IPv4-only rules since the previous one,
+ * then the IPv6-only ones: written out directly, without splitting or comparing rules.
  */
 export function normaliseFamilies(rules: readonly Rule[], sets: SetTypes): Rule[] {
-  const { v4, v6 } = splitFamilies(rules, sets);
   const implied = rules.map((rule) => impliedFamily(rule.matches, sets));
   const restated = rules.every((rule, index) => {
     const explicit = rule.matches.find((m) => m.kind === 'family');
     return explicit?.kind !== 'family' || explicit.version === implied[index];
   });
-  if (!restated) return mergeFamilies(v4, v6, sets);
-  const a: MergeSide = { implied: [], keys: [] };
-  const b: MergeSide = { implied: [], keys: [] };
-  implied.forEach((family, index) => {
-    if (family !== 6) a.implied.push(family);
-    if (family !== 4) b.implied.push(family);
-    if (family !== 6) a.keys.push(family === 'both' ? String(index) : undefined);
-    if (family !== 4) b.keys.push(family === 'both' ? String(index) : undefined);
+  if (!restated) {
+    const { v4, v6 } = splitFamilies(rules, sets);
+    return mergeFamilies(v4, v6, sets);
+  }
+  const out: Rule[] = [];
+  let v4Only: Rule[] = [];
+  let v6Only: Rule[] = [];
+  const flush = () => {
+    for (const rule of v4Only) out.push(rule);
+    for (const rule of v6Only) out.push(rule);
+    [v4Only, v6Only] = [[], []];
+  };
+  rules.forEach((rule, index) => {
+    const family = implied[index];
+    if (family === 4) v4Only.push(withoutFamily(rule));
+    else if (family === 6) v6Only.push(withoutFamily(rule));
+    else {
+      flush();
+      out.push(withoutFamily(rule));
+    }
   });
-  return mergeSides(v4, v6, a, b);
+  flush();
+  return out;
 }
