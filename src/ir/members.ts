@@ -60,7 +60,8 @@ export class MemberAddresses {
       elements = { 4: mergeNets(nets, 4), 6: mergeNets(nets, 6) };
       this.elementsByMembers.set(members, elements);
     }
-    return elements[version];
+    // A copy: sets never share their element arrays.
+    return elements[version].slice();
   }
 
   /** Every endpoint's named ports called `name`, in endpoint order (all names indexed in one pass, on first use). */
