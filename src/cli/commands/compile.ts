@@ -42,7 +42,7 @@ export function renderTargetChunks(program: Program, target: Target): RenderedFi
     case 'nft-text':
       return [{ chunks: nftTextChunks(program) }];
     case 'iptables': {
-      const emitted = emitIptables(lowerForIptables(program));
+      const emitted = refuseTooLong(program, target, 'write as one file', () => emitIptables(lowerForIptables(program)));
       return [
         { name: 'iptables.rules', chunks: [emitted.iptables] },
         { name: 'ip6tables.rules', chunks: [emitted.ip6tables] },
@@ -54,19 +54,28 @@ export function renderTargetChunks(program: Program, target: Target): RenderedFi
   }
 }
 
-/** The files as whole strings, for commands that need the text itself (diff). */
-export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
+/**
+ * V8 strings stop at about 512 MiB. The nft targets never build one; iptables files and
+ * diff's texts still do, and a ruleset with tens of thousands of local endpoints (every
+ * endpoint of a large cluster) may not fit: a clear refusal, not an internal error.
+ */
+function refuseTooLong<T>(program: Program, target: Target, what: string, render: () => T): T {
   try {
-    return renderTargetChunks(program, target).map((file) => ({ ...(file.name ? { name: file.name } : {}), text: Array.from(file.chunks).join('') }));
+    return render();
   } catch (error) {
-    // V8 strings stop at about 512 MiB: a ruleset with tens of thousands of local endpoints
-    // (every endpoint of a large cluster) does not fit in one string to compare.
     if (error instanceof RangeError && /string length/i.test(error.message)) {
       const rules = program.chains.reduce((sum, chain) => sum + chain.rules.length, 0);
-      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to compare as one text; compare one node at a time with --node`);
+      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to ${what}; use --node to take one node at a time`);
     }
     throw error;
   }
+}
+
+/** The files as whole strings, for commands that need the text itself (diff). */
+export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
+  return refuseTooLong(program, target, 'compare as one text', () =>
+    renderTargetChunks(program, target).map((file) => ({ ...(file.name ? { name: file.name } : {}), text: Array.from(file.chunks).join('') })),
+  );
 }
 
 /** Loads, plans and builds the program a compile-like command works on (exit 2 on any input or build error). */
