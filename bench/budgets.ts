@@ -21,8 +21,13 @@ export interface BudgetCheck {
   status: 'PASS' | 'MISS' | 'n/a';
 }
 
-/** Not calpol's own work (the yaml package, JSON.stringify, the kernel): their ratios are reported, not budgeted. */
-export const SCALING_EXEMPT: ReadonlySet<string> = new Set(['floor-yaml', 'floor-serialize', 'nft-load', 'iptables-load']);
+/**
+ * Not calpol's own work (the yaml package, JSON.stringify, the kernel): their time ratios
+ * and memory are reported, not budgeted (the floor's input half holds the `yaml` package's
+ * tree of every file; its output half holds the whole emitted document, which calpol
+ * itself streams).
+ */
+export const NOT_CALPOL_STEPS: ReadonlySet<string> = new Set(['floor-yaml', 'floor-serialize', 'nft-load', 'iptables-load']);
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
 
@@ -36,8 +41,8 @@ function check(budget: string, value: number | null | undefined, ok: (v: number)
 export function checkBudgets(summary: BenchSummary): BudgetCheck[] {
   const median = (name: string) => summary.results[name]?.median_ms;
   const failed = (...names: string[]) => names.map((name) => summary.errors[name]).find((error) => error !== undefined);
-  const failedAtDouble = Object.keys(summary.errors).filter((name) => name.endsWith(' (x2)') && !SCALING_EXEMPT.has(name.replace(' (x2)', '')));
-  const scalingEntries = Object.entries(summary.scaling).filter(([name]) => !SCALING_EXEMPT.has(name));
+  const failedAtDouble = Object.keys(summary.errors).filter((name) => name.endsWith(' (x2)') && !NOT_CALPOL_STEPS.has(name.replace(' (x2)', '')));
+  const scalingEntries = Object.entries(summary.scaling).filter(([name]) => !NOT_CALPOL_STEPS.has(name));
   const worstScaling = scalingEntries.reduce<[string, number] | undefined>((worst, entry) => (!worst || entry[1] > worst[1] ? entry : worst), undefined);
   const packets = summary.rules_per_packet;
   return [

@@ -1,4 +1,4 @@
-import { checkBudgets, type BenchSummary, type BudgetCheck } from './budgets.js';
+import { checkBudgets, NOT_CALPOL_STEPS, type BenchSummary, type BudgetCheck } from './budgets.js';
 import type { ChildResult } from './child.js';
 
 /** Everything one `npm run bench` measured; `--json` prints it (the first keys are the documented ones). */
@@ -69,7 +69,11 @@ export function buildReport(size: string, base: readonly ChildResult[], doubled:
     if (cpu && value.cpu_median_ms !== undefined) scalingCpu[name] = round(value.cpu_median_ms / cpu);
   }
   const rssByStep = Object.fromEntries(base.filter((r) => !r.skipped).map((r) => [r.step, r.rss_mb === null || r.rss_mb === undefined ? null : round(r.rss_mb, 1)]));
-  const rssValues = Object.values(rssByStep).filter((v): v is number => v !== null);
+  // The budget is calpol's memory: the floor's and the kernel's are listed per step only.
+  const rssValues = Object.entries(rssByStep)
+    .filter(([step]) => !NOT_CALPOL_STEPS.has(step))
+    .map(([, value]) => value)
+    .filter((v): v is number => v !== null);
   const verdicts = extras('matrix').verdicts as number | undefined;
   const packets = extras('rules-per-packet') as { avg?: number; max?: number; over_bound?: number; packets?: number };
   const summary: BenchSummary = {
