@@ -79,10 +79,15 @@ export function plotSvg(reports: readonly BenchReport[], title: string): string 
   const series = SERIES.map((s) => ({ ...s, points: seriesPoints(reports, s.step) })).filter((s) => s.points.length > 0);
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) throw new Error('no data points in these reports');
-  const xTicks = decades(Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0])));
-  const yTicks = decades(Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1])));
-  const x = scale(xTicks[0] as number, xTicks[xTicks.length - 1] as number, MARGIN.left, WIDTH - MARGIN.right);
-  const y = scale(yTicks[0] as number, yTicks[yTicks.length - 1] as number, HEIGHT - MARGIN.bottom, MARGIN.top);
+  // Each axis runs from the decade below its smallest value to a little past its largest,
+  // with a tick at every decade in between (not to the next decade: that could waste half the plot).
+  const domain = (values: number[]): [number, number] => [10 ** Math.floor(Math.log10(Math.min(...values))), Math.max(...values) * 1.2];
+  const [xMin, xMax] = domain(all.map((p) => p[0]));
+  const [yMin, yMax] = domain(all.map((p) => p[1]));
+  const xTicks = decades(xMin, xMax).filter((t) => t <= xMax);
+  const yTicks = decades(yMin, yMax).filter((t) => t <= yMax);
+  const x = scale(xMin, xMax, MARGIN.left, WIDTH - MARGIN.right);
+  const y = scale(yMin, yMax, HEIGHT - MARGIN.bottom, MARGIN.top);
   const body = axes(xTicks, yTicks, x, y);
   series.forEach((s, index) => {
     const path = s.points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ');
