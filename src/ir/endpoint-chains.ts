@@ -44,21 +44,23 @@ export function endpointChainPrefix(endpoint: Endpoint, direction: Direction, ch
 export function endpointChainRules(plan: EndpointPlan, factory: ChainFactory): Rule[] {
   const { endpoint, direction, chain } = plan;
   const letter = directionLetter(direction);
+  const shared = sharedRulesOf(factory);
   const rules: Rule[] = [];
   const failsafe = factory.failsafeChain(endpoint, direction, chain);
-  if (failsafe) rules.push({ matches: [], actions: [{ kind: 'jump', target: failsafe }], origin: { id: `s:failsafe:${letter}` } });
-  rules.push({ matches: [], actions: [{ kind: 'setMark', mask: MARK_ACCEPT | MARK_PASS, value: 0 }], origin: { id: 's:clear-marks' } });
+  if (failsafe) rules.push(shared(`failsafe|${failsafe}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target: failsafe }], origin: { id: `s:failsafe:${letter}` } })));
+  rules.push(shared('clear-marks', () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_ACCEPT | MARK_PASS, value: 0 }], origin: { id: 's:clear-marks' } })));
   for (const applied of plan.tiers) {
     const enforced = applied.policies.filter((policy) => !policy.staged);
     if (enforced.length === 0) continue;
-    rules.push({ matches: [], actions: [{ kind: 'setMark', mask: MARK_PASS, value: 0 }], origin: { id: `s:tier:${applied.tier.name}` } });
+    const tier = applied.tier.name;
+    rules.push(shared(`tier|${tier}`, () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_PASS, value: 0 }], origin: { id: `s:tier:${tier}` } })));
     for (const policy of enforced) {
       const target = factory.policyChain(policy, direction);
-      rules.push({ matches: [passClear], actions: [{ kind: 'jump', target }], origin: policyOrigin(policy, letter) });
-      rules.push({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:${policy.key}` } });
+      rules.push(shared(`policy|${target}|${policy.key}|${letter}`, () => ({ matches: [passClear], actions: [{ kind: 'jump', target }], origin: policyOrigin(policy, letter) })));
+      rules.push(shared(`allowed|${policy.key}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:${policy.key}` } })));
     }
     if (applied.endOfTierDrop) {
-      const origin = { id: `t:${applied.tier.name}:${letter}:${endpoint.key}`, tier: applied.tier.name, direction };
+      const origin = { id: `t:${tier}:${letter}:${endpoint.key}`, tier, direction };
       rules.push({ matches: [passClear], actions: [{ kind: 'drop' }], origin });
     }
   }
@@ -66,12 +68,41 @@ export function endpointChainRules(plan: EndpointPlan, factory: ChainFactory): R
     for (const step of plan.profiles) {
       if (!step.profile || !hasRules(step.profile, direction)) continue;
       const target = factory.profileChain(step.profile, direction);
-      rules.push({ matches: [], actions: [{ kind: 'jump', target }], origin: { id: `r:${step.name}:${letter}`, profile: step.name, direction } });
-      rules.push({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:profile:${step.name}` } });
+      const name = step.name;
+      rules.push(shared(`profile|${target}|${name}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target }], origin: { id: `r:${name}:${letter}`, profile: name, direction } })));
+      rules.push(shared(`profile-allowed|${name}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:profile:${name}` } })));
     }
     rules.push({ matches: [], actions: [{ kind: 'drop' }], origin: { id: `s:no-profile:${letter}:${endpoint.key}` } });
   }
   return rules;
+}
+
+/*
+ * The rules of endpoint chains that do not name their endpoint (mark resets, jumps to
+ * policy and profile chains, "allowed?" returns) are the same objects in every endpoint
+ * chain of a program: a whole-cluster program has about 40 per endpoint, two million at
+ * 50k endpoints, and one copy each was most of its memory. They are frozen, so nothing
+ * can change one endpoint's copy under another's.
+ */
+const sharedRules = new WeakMap<ChainFactory, Map<string, Rule>>();
+
+function sharedRulesOf(factory: ChainFactory): (key: string, build: () => Rule) => Rule {
+  let rules = sharedRules.get(factory);
+  if (!rules) sharedRules.set(factory, (rules = new Map()));
+  const known = rules;
+  return (key, build) => {
+    let rule = known.get(key);
+    if (!rule) known.set(key, (rule = deepFreeze(build())));
+    return rule;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function hasRules(profile: Profile, direction: Direction): boolean {
