@@ -146,7 +146,7 @@ function commit(): string {
   const given = process.env.CALPOL_BENCH_COMMIT;
   if (given) return given;
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout.trim() !== '';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], { encoding: 'utf8' }).stdout.trim() !== '';
   return head === '' ? 'unknown' : `${head}${dirty ? ' (with uncommitted changes)' : ''}`;
 }
 
