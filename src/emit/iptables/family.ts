@@ -38,7 +38,15 @@ export function ruleFamily(rule: Rule, sets: SetTypes): 4 | 6 | 'both' {
   return explicit?.kind === 'family' ? explicit.version : impliedFamily(rule.matches, sets);
 }
 
-const withoutFamily = (rule: Rule): Rule => ({ ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') });
+const withoutFamilyShared = new WeakMap<Rule, Rule>();
+
+/** The rule without its family matches; a shared (frozen) rule's result is computed once and shared too. */
+function withoutFamily(rule: Rule): Rule {
+  if (!Object.isFrozen(rule)) return { ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') };
+  let result = withoutFamilyShared.get(rule);
+  if (!result) withoutFamilyShared.set(rule, (result = Object.freeze({ ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') })));
+  return result;
+}
 
 /** The rules of a chain as each file holds them (explicit family matches are not written). */
 export function splitFamilies(rules: readonly Rule[], sets: SetTypes): { v4: Rule[]; v6: Rule[] } {

@@ -210,6 +210,33 @@ export function reachableChains(hooks: readonly Hook[], chains: ReadonlyMap<stri
 /** Matches in the order the emitter writes them and the decoder reads them. */
 const inCanonicalOrder = (rule: Rule): Rule => ({ ...rule, matches: sortMatches(rule.matches) });
 
+/*
+ * The IR shares (and freezes) the rules that are the same in every endpoint chain. Lowering
+ * such a rule gives the same rules every time (helper chains are found by content, a map's
+ * chain is named at its first use, which stays first), so each is lowered once and its
+ * results are shared and frozen too; a whole-cluster program would otherwise hold millions
+ * of equal copies. Rules that are not shared are lowered as they come.
+ */
+function sharedLowering(rule: Rule, context: RuleContext, loweredShared: Map<Rule, readonly Rule[]>): Rule[] {
+  if (!Object.isFrozen(rule)) return lowerRule(rule, context);
+  let lowered = loweredShared.get(rule);
+  if (!lowered) {
+    lowered = Object.freeze(lowerRule(rule, context).map((out) => Object.freeze(out)));
+    loweredShared.set(rule, lowered);
+  }
+  return [...lowered];
+}
+
+/** Canonical order is a function of the rule alone, so its shared results can outlive one lowering. */
+const canonicalShared = new WeakMap<Rule, Rule>();
+
+function canonicalOnce(rule: Rule): Rule {
+  if (!Object.isFrozen(rule)) return inCanonicalOrder(rule);
+  let canonical = canonicalShared.get(rule);
+  if (!canonical) canonicalShared.set(rule, (canonical = Object.freeze(inCanonicalOrder(rule))));
+  return canonical;
+}
+
 export function lowerForIptables(program: Program): Program {
   checkProgram(program);
   const sets: AddressSet[] = lowerSets(program.sets);
@@ -231,15 +258,17 @@ export function lowerForIptables(program: Program): Program {
     jumpMap: (map, on) => jumpMapChain(helpers, map, on),
     flag: () => (flag ??= flagBit(program)),
   };
+  // Per lowering: a lowered rule depends on this program's helper chains and maps.
+  const loweredShared = new Map<Rule, readonly Rule[]>();
   // Chains in name order: the first use of a map names its chain, whatever the input order.
   const sources = [...program.chains].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const lowered = new Map<string, Rule[]>(sources.map((chain) => [chain.name, chain.rules.flatMap((r) => lowerRule(r, context))]));
+  const lowered = new Map<string, Rule[]>(sources.map((chain) => [chain.name, chain.rules.flatMap((r) => sharedLowering(r, context, loweredShared))]));
   for (const [name, rules] of helpers.chains) lowered.set(name, rules);
   const hooks = [...program.hooks].sort(compareHooks).map((h) => ({ ...h }));
   const reached = reachableChains(hooks, lowered);
   const chains: Chain[] = [...lowered]
     .filter(([name]) => reached.has(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules.map(inCanonicalOrder), setTypes) }));
+    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules.map(canonicalOnce), setTypes) }));
   return { hooks, chains, sets, maps: [] };
 }
