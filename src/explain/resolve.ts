@@ -32,7 +32,7 @@ export class EndpointDirectory {
           namesOf(endpoint).includes(reference),
       );
     }
-    this.byName ??= index(this.inventory, (endpoint) => namesOf(endpoint));
+    this.byName ??= index(this.inventory, namesOf);
     return this.byName.get(reference) ?? [];
   }
 

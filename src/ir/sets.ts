@@ -36,18 +36,21 @@ function comparePrefixes(a: Prefix, b: Prefix): number {
  * the result depends only on the set of inputs.
  */
 export function mergeCidrs(cidrs: readonly string[], version: 4 | 6): string[] {
-  const prefixes = cidrs
-    .map(parsePrefix)
-    .filter((p): p is Prefix => p !== undefined && p.version === version)
-    .sort(comparePrefixes);
-  const kept: Prefix[] = [];
-  for (const prefix of prefixes) {
+  const prefixes = cidrs.map(parsePrefix).filter((p): p is Prefix => p !== undefined);
+  return withoutCovered(prefixes, version, (prefix) => prefix).map(formatPrefix);
+}
+
+/** The items of one family not contained in another, sorted by address then length. */
+function withoutCovered<T>(items: readonly T[], version: 4 | 6, prefixOf: (item: T) => Prefix): T[] {
+  const sorted = items.filter((item) => prefixOf(item).version === version).sort((a, b) => comparePrefixes(prefixOf(a), prefixOf(b)));
+  const kept: T[] = [];
+  for (const item of sorted) {
     // Sorted by address then length: a covering prefix starts at or before any prefix it contains.
     const last = kept.at(-1);
-    if (last && prefixContains(last, prefix)) continue;
-    kept.push(prefix);
+    if (last && prefixContains(prefixOf(last), prefixOf(item))) continue;
+    kept.push(item);
   }
-  return kept.map(formatPrefix);
+  return kept;
 }
 
 /** A parsed CIDR with its canonical text (formatPrefix). */
@@ -58,13 +61,5 @@ export interface CanonicalNet {
 
 /** mergeCidrs over nets already parsed and formatted (the same result, without parsing or formatting again). */
 export function mergeNets(nets: readonly CanonicalNet[], version: 4 | 6): string[] {
-  const sorted = nets.filter((net) => net.prefix.version === version).sort((a, b) => comparePrefixes(a.prefix, b.prefix));
-  const kept: string[] = [];
-  let last: Prefix | undefined;
-  for (const net of sorted) {
-    if (last && prefixContains(last, net.prefix)) continue;
-    last = net.prefix;
-    kept.push(net.text);
-  }
-  return kept;
+  return withoutCovered(nets, version, (net) => net.prefix).map((net) => net.text);
 }

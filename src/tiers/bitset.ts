@@ -40,17 +40,12 @@ export class Bitset {
   /** The smaller form for these members (ascending, unique). */
   private static fromSorted(size: number, sorted: Int32Array): Bitset {
     if (sorted.length * 32 < size) return new Bitset(size, undefined, sorted.slice());
-    const words = new Uint32Array((size + 31) >>> 5);
-    for (const member of sorted) words[member >>> 5]! |= 1 << (member & 31);
-    return new Bitset(size, words, undefined);
+    return new Bitset(size, wordsOf(size, sorted), undefined);
   }
 
   /** Dense words of any set (a copy for sparse ones, the set's own for dense ones: do not mutate). */
   private denseWords(): Uint32Array {
-    if (this.words) return this.words;
-    const words = new Uint32Array((this.size + 31) >>> 5);
-    for (const member of this.sorted!) words[member >>> 5]! |= 1 << (member & 31);
-    return words;
+    return this.words ?? wordsOf(this.size, this.sorted!);
   }
 
   has(index: number): boolean {
@@ -133,6 +128,12 @@ export class Bitset {
       }
     }
   }
+}
+
+function wordsOf(size: number, members: Iterable<number>): Uint32Array {
+  const words = new Uint32Array((size + 31) >>> 5);
+  for (const member of members) words[member >>> 5]! |= 1 << (member & 31);
+  return words;
 }
 
 function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {

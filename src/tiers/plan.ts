@@ -114,9 +114,8 @@ export function selects(plan: TierPlan, policy: Policy, endpoint: Endpoint): boo
 /**
  * For each endpoint (by inventory position), the positions in `plan.tiers` of the policies
  * that select it: [tier index, policy index] pairs in evaluation order. Built once per plan
- * by walking each policy's member bitset (cost: policies × endpoints/32 word operations plus
- * the number of selections), so asking for many endpoints' plans never rescans every policy
- * per endpoint.
+ * by walking each policy's member set (cost: the members of every policy's selector), so
+ * asking for many endpoints' plans never rescans every policy per endpoint.
  */
 const selectionCache = new WeakMap<TierPlan, Uint32Array[]>();
 

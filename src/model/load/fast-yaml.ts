@@ -52,6 +52,12 @@ export type ListItemSink = (item: YNode, document: number, reread?: NodeReader) 
 /** Reads the node at an offset of the text again (see readFastYamlNodeAt). */
 export type NodeReader = (offset: number) => YNode | undefined;
 
+/** The NodeReader of a text the fast reader read whole. */
+export const fastYamlNodeReader =
+  (text: string): NodeReader =>
+  (offset) =>
+    readFastYamlNodeAt(text, offset);
+
 const KEY = /[A-Za-z0-9_][A-Za-z0-9_.\/+-]*:(?=[ \r\n]|$)/y;
 const FLOW_PLAIN = /[^,\[\]{}#:'"\r\n]+/y;
 
@@ -71,12 +77,14 @@ class FastYamlReader {
   /** Index of the document being read. */
   private document = 0;
 
-  private readonly reread: NodeReader = (offset) => readFastYamlNodeAt(this.text, offset);
+  private readonly reread: NodeReader;
 
   constructor(
     private readonly text: string,
     private readonly onListItem?: ListItemSink,
-  ) {}
+  ) {
+    this.reread = fastYamlNodeReader(text);
+  }
 
   nodeAt(offset: number): YNode {
     const start = this.text.lastIndexOf('\n', offset - 1) + 1;

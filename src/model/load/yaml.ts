@@ -3,7 +3,7 @@ import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import { yamlSyntax } from '../rules/index.js';
 import type { YNode } from '../schema/index.js';
 import { parseFastJson } from './fast-json.js';
-import { parseFastYaml, readFastYamlNodeAt, type ListItemSink, type NodeReader } from './fast-yaml.js';
+import { fastYamlNodeReader, parseFastYaml, type ListItemSink, type NodeReader } from './fast-yaml.js';
 import { fromYamlDocument } from './from-yaml.js';
 
 export interface ParsedFile {
@@ -41,18 +41,15 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
   const parsed: ParsedFile = { file, text, lines, documents: [], fast: false };
   // A JSON text starts with `{` or `[`, where the YAML reader never hands over list items,
   // so when it gives up on such a file nothing has been handed over twice.
-  const fastYaml = options.fast === false ? undefined : parseFastYaml(text, options.onListItem);
-  if (fastYaml) {
-    parsed.documents = fastYaml;
-    parsed.fast = true;
-    parsed.reread = (offset) => readFastYamlNodeAt(text, offset);
-    return parsed;
-  }
-  const fastJson = options.fast === false ? undefined : parseFastJson(text, options.onListItem);
-  if (fastJson) {
-    parsed.documents = fastJson;
-    parsed.fast = true;
-    return parsed;
+  if (options.fast !== false) {
+    const fastYaml = parseFastYaml(text, options.onListItem);
+    const documents = fastYaml ?? parseFastJson(text, options.onListItem);
+    if (documents) {
+      parsed.documents = documents;
+      parsed.fast = true;
+      if (fastYaml) parsed.reread = fastYamlNodeReader(text);
+      return parsed;
+    }
   }
   let documents: Document.Parsed[];
   try {

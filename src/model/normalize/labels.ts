@@ -70,12 +70,3 @@ export class EffectiveLabels {
     return entries;
   }
 }
-
-/** Effective labels of one holder (see EffectiveLabels). */
-export function effectiveLabels(
-  own: Readonly<Labels>,
-  profiles: readonly string[],
-  labelsOfProfile: (name: string) => Readonly<Labels> | undefined,
-): Labels {
-  return new EffectiveLabels(labelsOfProfile).of(own, profiles);
-}

@@ -16,17 +16,6 @@ export class SpanRecorder {
   }
 }
 
-/** Offsets of the start of every line of a text. */
-export function lineStarts(text: string): Int32Array {
-  const starts: number[] = [0];
-  let at = text.indexOf('\n');
-  while (at >= 0) {
-    starts.push(at + 1);
-    at = text.indexOf('\n', at + 1);
-  }
-  return Int32Array.from(starts);
-}
-
 /** The Span of `length` characters at `offset`, given the file's line starts. */
 export function spanFromOffsets(file: string, starts: Int32Array, offset: number, length: number): Span {
   const start = position(starts, offset);
@@ -57,15 +46,19 @@ interface SpanTable {
   built?: Map<string, Span>;
 }
 
+/** Records the positions now if they were left for first use. */
+function ensureRecorded(table: SpanTable): void {
+  if (!table.record) return;
+  const recorder = table.record();
+  table.record = undefined;
+  table.pointers = recorder.pointers;
+  table.offsets = recorder.offsets;
+}
+
 function lookup(table: SpanTable, pointer: string): Span | undefined {
   let span = table.built?.get(pointer);
   if (span) return span;
-  if (table.record) {
-    const recorder = table.record();
-    table.record = undefined;
-    table.pointers = recorder.pointers;
-    table.offsets = recorder.offsets;
-  }
+  ensureRecorded(table);
   if (!table.index) {
     // Later records win, as when the Map is filled in order.
     table.index = new Map();
@@ -86,7 +79,7 @@ const SPAN_TABLE_HANDLER: ProxyHandler<SpanTable> = {
   get: (table, key) => (typeof key === 'string' ? lookup(table, key) : undefined),
   has: (table, key) => typeof key === 'string' && lookup(table, key) !== undefined,
   ownKeys: (table) => {
-    lookup(table, '');
+    ensureRecorded(table);
     return [...new Set(table.pointers)];
   },
   getOwnPropertyDescriptor: (table, key) => {
