@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { emitIptables, lowerForIptables } from '../../emit/iptables/index.js';
+import { iptablesChunks, lowerForIptables } from '../../emit/iptables/index.js';
 import { emitNftCommands, nftJsonChunks, nftTextChunks } from '../../emit/nft/index.js';
 import { buildProgram, type Program } from '../../ir/index.js';
 import { formatText } from '../../lint/index.js';
@@ -30,10 +30,10 @@ export interface RenderedFile {
 }
 
 /**
- * The files a target produces for a program. The nft targets stream: their chunks are
- * lowered and formatted as they are read, so a whole cluster's ruleset, larger than V8's
- * longest string (about 512 MiB), is written without ever being one string. The program
- * is checked before this returns.
+ * The files a target produces for a program. Every target streams: its chunks are
+ * formatted as they are read, so a whole cluster's ruleset, larger than V8's longest
+ * string (about 512 MiB), is written without ever being one string. The program is
+ * checked (and for iptables lowered) before this returns.
  */
 export function renderTargetChunks(program: Program, target: Target): RenderedFile[] {
   switch (target) {
@@ -42,30 +42,30 @@ export function renderTargetChunks(program: Program, target: Target): RenderedFi
     case 'nft-text':
       return [{ chunks: nftTextChunks(program) }];
     case 'iptables': {
-      const emitted = refuseTooLong(program, target, 'write as one file', () => emitIptables(lowerForIptables(program)));
+      const files = iptablesChunks(lowerForIptables(program));
       return [
-        { name: 'iptables.rules', chunks: [emitted.iptables] },
-        { name: 'ip6tables.rules', chunks: [emitted.ip6tables] },
-        { name: 'ipsets.restore', chunks: [emitted.ipsets] },
-        { name: 'attach.sh', chunks: [emitted.attach] },
-        { name: 'detach.sh', chunks: [emitted.detach] },
+        { name: 'iptables.rules', chunks: files.iptables },
+        { name: 'ip6tables.rules', chunks: files.ip6tables },
+        { name: 'ipsets.restore', chunks: files.ipsets },
+        { name: 'attach.sh', chunks: files.attach },
+        { name: 'detach.sh', chunks: files.detach },
       ];
     }
   }
 }
 
 /**
- * V8 strings stop at about 512 MiB. The nft targets never build one; iptables files and
- * diff's texts still do, and a ruleset with tens of thousands of local endpoints (every
- * endpoint of a large cluster) may not fit: a clear refusal, not an internal error.
+ * V8 strings stop at about 512 MiB. compile never builds one, but diff compares whole
+ * texts, and a ruleset with tens of thousands of local endpoints (every endpoint of a
+ * large cluster) may not fit: a clear refusal, not an internal error.
  */
-function refuseTooLong<T>(program: Program, target: Target, what: string, render: () => T): T {
+function refuseTooLong<T>(program: Program, target: Target, render: () => T): T {
   try {
     return render();
   } catch (error) {
     if (error instanceof RangeError && /string length/i.test(error.message)) {
       const rules = program.chains.reduce((sum, chain) => sum + chain.rules.length, 0);
-      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to ${what}; use --node to take one node at a time`);
+      throw new UserError(`calpol: the ${target} ruleset has ${rules} rules, too large to compare as one text; use --node to take one node at a time`);
     }
     throw error;
   }
@@ -73,7 +73,7 @@ function refuseTooLong<T>(program: Program, target: Target, what: string, render
 
 /** The files as whole strings, for commands that need the text itself (diff). */
 export function renderTarget(program: Program, target: Target): { name?: string; text: string }[] {
-  return refuseTooLong(program, target, 'compare as one text', () =>
+  return refuseTooLong(program, target, () =>
     renderTargetChunks(program, target).map((file) => ({ ...(file.name ? { name: file.name } : {}), text: Array.from(file.chunks).join('') })),
   );
 }

@@ -43,20 +43,29 @@ function irElement(type: SetType, element: string): string {
 const createLine = (name: string, type: SetType): string =>
   `create ${name} ${IPSET_TYPE(type)} family ${IPSET_FAMILY(type)} maxelem ${MAX_SET_ELEMENTS} -exist`;
 
-export function emitIpsets(sets: readonly AddressSet[]): string {
-  const lines = ['# calpol: ipsets. Load with `ipset restore` before the iptables rules (docs/iptables.md).'];
-  const temporaries = new Set<string>();
+/** Sets larger than ipset's limit are refused before anything is written. */
+export function checkIpsets(sets: readonly AddressSet[]): void {
   for (const set of sets) {
     if (set.elements.length > MAX_SET_ELEMENTS) throw new Error(`iptables: set ${set.name} has more than ${MAX_SET_ELEMENTS} elements`);
-    const temporary = temporaryName(set.type);
-    if (!temporaries.has(temporary)) lines.push(createLine(temporary, set.type));
-    temporaries.add(temporary);
-    lines.push(`# origin ${set.name} ${commentForOrigin(set.origin.id)}`, createLine(set.name, set.type), `flush ${temporary}`);
-    for (const element of set.elements) lines.push(`add ${temporary} ${ipsetElement(set.type, element)}`);
-    lines.push(`swap ${temporary} ${set.name}`);
   }
-  lines.push(...[...temporaries].sort().map((name) => `destroy ${name}`));
-  return `${lines.join('\n')}\n`;
+}
+
+/** The `ipset restore` text, line by line (without newlines). */
+export function* ipsetLines(sets: readonly AddressSet[]): Generator<string> {
+  checkIpsets(sets);
+  yield '# calpol: ipsets. Load with `ipset restore` before the iptables rules (docs/iptables.md).';
+  const temporaries = new Set<string>();
+  for (const set of sets) {
+    const temporary = temporaryName(set.type);
+    if (!temporaries.has(temporary)) yield createLine(temporary, set.type);
+    temporaries.add(temporary);
+    yield `# origin ${set.name} ${commentForOrigin(set.origin.id)}`;
+    yield createLine(set.name, set.type);
+    yield `flush ${temporary}`;
+    for (const element of set.elements) yield `add ${temporary} ${ipsetElement(set.type, element)}`;
+    yield `swap ${temporary} ${set.name}`;
+  }
+  yield* [...temporaries].sort().map((name) => `destroy ${name}`);
 }
 
 interface LiveSet {

@@ -96,8 +96,11 @@ export interface RenderPlace {
   version: 4 | 6;
 }
 
-/** Checks the rule is flat (what lowerForIptables makes) and renders its `-A` line. */
-export function renderRule(rule: Rule, place: RenderPlace): string {
+/**
+ * Checks the rule is flat (what lowerForIptables makes) and renders its `-A` line after
+ * `-A <chain> `: the same in every chain (the chain only names errors).
+ */
+export function renderRuleBody(rule: Rule, place: RenderPlace): string {
   if (rule.actions.length > 1) throw new Error(`iptables: ${place.chain}: a rule with several actions must be lowered first`);
   const seen = new Set<string>();
   for (const match of rule.matches) {
@@ -110,7 +113,7 @@ export function renderRule(rule: Rule, place: RenderPlace): string {
     }
     seen.add(match.kind);
   }
-  const parts = [`-A ${place.chain}`];
+  const parts: string[] = [];
   const first = rule.matches.filter((m) => FIRST_KINDS.has(m.kind));
   const modules = rule.matches.filter((m) => !FIRST_KINDS.has(m.kind) && m.kind !== 'family');
   parts.push(...first.map(renderMatch));
