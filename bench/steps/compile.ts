@@ -1,8 +1,8 @@
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { emitIptables, lowerForIptables } from '../../src/emit/iptables/index.js';
+import { emitIptables, iptablesChunks, lowerForIptables } from '../../src/emit/iptables/index.js';
 import { writeChunksSync } from '../../src/cli/write.js';
 import { emitNft, emitNftCommands, formatNftJson, nftJsonChunks } from '../../src/emit/nft/index.js';
 import { buildProgram, type BuildOptions, type Program } from '../../src/ir/index.js';
@@ -50,8 +50,6 @@ export function planFor(model: Model, scope: 'node' | 'cluster'): TierPlan {
   return buildTierPlan(model.policySet, { ...model.inventory, endpoints });
 }
 
-const countLines = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix)).length;
-
 /**
  * Writes the program's nft JSON the way `calpol compile --target nft -o FILE` does: lowered
  * and formatted command by command (nftJsonChunks), written in batches (writeChunksSync).
@@ -95,39 +93,81 @@ function nftStep(scope: 'node' | 'cluster'): Step {
           if (last) counts = { ...programCounts(last.program), bytes: last.bytes };
           last = undefined;
         },
-        extras: () => ({
-          local_endpoints: local,
-          ...counts,
-          ...Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, values.length > 0 ? median(values) : null])) }),
+        extras: () => ({ local_endpoints: local, ...counts, ...medians(phases) }),
       };
     },
   };
 }
 
+/** What the iptables step counts: lines starting with each prefix, in the files named. */
+const IPTABLES_COUNTED = [
+  { key: 'rules', prefix: '-A ', files: ['iptables', 'ip6tables'] },
+  { key: 'sets', prefix: 'create ', files: ['ipsets'] },
+  { key: 'set_elements', prefix: 'add ', files: ['ipsets'] },
+] as const;
+
+/** The files `calpol compile --target iptables -o DIR` writes, by their IptablesChunks key. */
+const IPTABLES_FILES = ['iptables', 'ip6tables', 'ipsets', 'attach', 'detach'] as const;
+
+/** Passes the chunks (one line each, as iptablesChunks makes them) on, counting the lines of each prefix. */
+function* countingLines(chunks: Iterable<string>, prefixes: readonly { key: string; prefix: string }[], counts: Record<string, number>): Generator<string> {
+  for (const chunk of chunks) {
+    for (const { key, prefix } of prefixes) if (chunk.startsWith(prefix)) counts[key] = (counts[key] ?? 0) + 1;
+    yield chunk;
+  }
+}
+
+/**
+ * Writes the files of a lowered program into the directory the way `calpol compile --target
+ * iptables -o DIR` does (line by line, in batches) and counts rules, sets, set elements and
+ * the bytes of the restore and ipset files while they stream.
+ */
+function writeIptables(lowered: Program, directory: string): Record<string, number> {
+  const files = iptablesChunks(lowered);
+  const counts: Record<string, number> = { rules: 0, sets: 0, set_elements: 0, bytes: 0 };
+  for (const file of IPTABLES_FILES) {
+    const prefixes = IPTABLES_COUNTED.filter((counted) => (counted.files as readonly string[]).includes(file));
+    const fd = openSync(join(directory, file), 'w', 0o644);
+    try {
+      const bytes = writeChunksSync(fd, prefixes.length > 0 ? countingLines(files[file], prefixes, counts) : files[file]);
+      if (file !== 'attach' && file !== 'detach') counts.bytes = (counts.bytes ?? 0) + bytes;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return counts;
+}
+
 function iptablesStep(scope: 'node' | 'cluster'): Step {
   return {
     name: `compile-${scope}-iptables`,
-    description: `buildProgram + lowerForIptables + emitIptables (${scope === 'node' ? 'one node' : 'every endpoint local'})`,
+    description: `buildProgram + lowerForIptables + iptablesChunks (${scope === 'node' ? 'one node' : 'every endpoint local'}), written to files as calpol compile -o does`,
     prepare(context: StepContext): PreparedStep {
       const plan = planFor(loadValid(context.sources), scope);
       const options = scope === 'node' ? { node: context.node } : {};
-      let last: ReturnType<typeof compileIptables>['output'] | undefined;
+      // The files go to disk like the CLI's (the page cache absorbs them); removed after each run.
+      const directory = join(tmpdir(), `calpol-bench-${process.pid}-${scope}-iptables`);
+      const phases = { build_ms: [] as number[], lower_ms: [] as number[], emit_write_ms: [] as number[] };
       let counts: Record<string, number> = {};
       return {
         run() {
-          last = compileIptables(plan, options).output;
+          mkdirSync(directory, { recursive: true });
+          const start = performance.now();
+          // Only the lowered program is kept: the IR program can go once it is lowered.
+          const program = compileProgram(plan, options);
+          const built = performance.now();
+          phases.build_ms.push(built - start);
+          note('build_ms', built - start);
+          const lowered = lowerForIptables(program);
+          const loweredAt = performance.now();
+          phases.lower_ms.push(loweredAt - built);
+          counts = writeIptables(lowered, directory);
+          phases.emit_write_ms.push(performance.now() - loweredAt);
         },
         afterRun() {
-          if (!last) return;
-          counts = {
-            rules: countLines(last.iptables, '-A ') + countLines(last.ip6tables, '-A '),
-            sets: countLines(last.ipsets, 'create '),
-            set_elements: countLines(last.ipsets, 'add '),
-            bytes: last.iptables.length + last.ip6tables.length + last.ipsets.length,
-          };
-          last = undefined;
+          rmSync(directory, { recursive: true, force: true });
         },
-        extras: () => counts,
+        extras: () => ({ ...counts, ...medians(phases) }),
       };
     },
   };
@@ -173,6 +213,11 @@ export const floorSerializeStep: Step = {
     };
   },
 };
+
+/** The median of each phase's times (null before any run). */
+function medians(phases: Record<string, number[]>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, values.length > 0 ? median(values) : null]));
+}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
