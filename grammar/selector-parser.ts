@@ -17,7 +17,7 @@
  * error is raised in the same rule (and against the same token) as upstream raises it.
  * Error recovery stays off: parsing stops at the first error, as upstream does.
  */
-import { CstParser, EOF } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import {
   All,
   allTokens,

@@ -11,7 +11,8 @@
  * Order matters: chevrotain tries the tokens in `allTokens` order and takes the first
  * that matches (no longest-match rule), just as upstream checks its cases in order.
  */
-import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type TokenType } from 'chevrotain';
+import type { CustomPatternMatcherFunc, IToken, Lexer as LexerInstance, TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /** Upstream's label (identifier) characters, ASCII only. */
 const LABEL_CHAR = /[a-zA-Z0-9_./-]/;
@@ -183,6 +184,6 @@ export const allTokens: TokenType[] = [
 ];
 
 /** Builds the lexer. Offsets only: selector text is one line and spans are mapped by the caller. */
-export function createSelectorLexer(): Lexer {
+export function createSelectorLexer(): LexerInstance {
   return new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 }

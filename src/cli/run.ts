@@ -3,9 +3,9 @@ import { EXIT, UserError } from './errors.js';
 import { calpolVersion, type Io } from './io.js';
 
 /**
- * One place that turns an argument list into an exit code. Commands are imported lazily
- * (only the one that runs is loaded), print through `io`, and return their exit code;
- * a UserError becomes its message and exit 2, any other exception is a calpol bug.
+ * One place that turns an argument list into an exit code. Commands print through `io`
+ * and return their exit code; a UserError becomes its message and exit 2, any other
+ * exception is a calpol bug.
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;

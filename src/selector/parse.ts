@@ -1,4 +1,5 @@
-import { EOF, tokenMatcher, type IRecognitionException, type IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { EOF, tokenMatcher } from '../../grammar/chevrotain.js';
 import { SetOperator } from '../../grammar/selector-tokens.js';
 import { createSelector } from './canonical.js';
 import { selectorParser } from './engine.js';

@@ -1,4 +1,5 @@
-import { EOF, tokenMatcher, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { EOF, tokenMatcher } from '../../grammar/chevrotain.js';
 import * as grammar from '../../grammar/selector-tokens.js';
 import { selectorLexer } from './engine.js';
 import type { SelectorError, SelectorToken, SourceRange, TokenizeResult, TokenKind } from './types.js';

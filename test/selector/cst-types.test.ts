@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateCstDts } from 'chevrotain';
+import { generateCstDts } from '../../grammar/chevrotain.js';
 import { describe, expect, it } from 'vitest';
 import { SelectorParser } from '../../grammar/selector-parser.js';
 
