@@ -40,8 +40,9 @@ export function ruleFamily(rule: Rule, sets: SetTypes): 4 | 6 | 'both' {
 
 const withoutFamilyShared = new WeakMap<Rule, Rule>();
 
-/** The rule without its family matches; a shared (frozen) rule's result is computed once and shared too. */
+/** The rule without its family matches (itself when it has none); a shared (frozen) rule's result is computed once and shared too. */
 function withoutFamily(rule: Rule): Rule {
+  if (!rule.matches.some((m) => m.kind === 'family')) return rule;
   if (!Object.isFrozen(rule)) return { ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') };
   let result = withoutFamilyShared.get(rule);
   if (!result) withoutFamilyShared.set(rule, (result = Object.freeze({ ...rule, matches: rule.matches.filter((m) => m.kind !== 'family') })));

@@ -207,8 +207,32 @@ export function reachableChains(hooks: readonly Hook[], chains: ReadonlyMap<stri
   return reached;
 }
 
-/** Matches in the order the emitter writes them and the decoder reads them. */
-const inCanonicalOrder = (rule: Rule): Rule => ({ ...rule, matches: sortMatches(rule.matches) });
+/** Matches in the order the emitter writes them and the decoder reads them (the rule itself when they are). */
+function inCanonicalOrder(rule: Rule): Rule {
+  const matches = sortMatches(rule.matches);
+  return matches.every((match, index) => match === rule.matches[index]) ? rule : { ...rule, matches };
+}
+
+/** Deep equality of plain data (rules, matches, actions; an origin is usually the same object). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/*
+ * Most rules the IR does not share are already one iptables rule (an endpoint's
+ * end-of-tier drop: its comment names the endpoint), and lower to an equal copy of
+ * themselves. The lowered program keeps the source rule instead: with the IR program
+ * still alive (it is while it is lowered), a whole cluster would otherwise hold some
+ * 300 000 rules twice. Canonical order and the family split keep such a rule as it is.
+ */
+function lowerUnshared(rule: Rule, context: RuleContext): Rule[] {
+  const lowered = lowerRule(rule, context);
+  return lowered.length === 1 && sameData(lowered[0], rule) ? [rule] : lowered;
+}
 
 /*
  * The IR shares (and freezes) the rules that are the same in every endpoint chain. Lowering
@@ -218,7 +242,7 @@ const inCanonicalOrder = (rule: Rule): Rule => ({ ...rule, matches: sortMatches(
  * of equal copies. Rules that are not shared are lowered as they come.
  */
 function sharedLowering(rule: Rule, context: RuleContext, loweredShared: Map<Rule, readonly Rule[]>): Rule[] {
-  if (!Object.isFrozen(rule)) return lowerRule(rule, context);
+  if (!Object.isFrozen(rule)) return lowerUnshared(rule, context);
   let lowered = loweredShared.get(rule);
   if (!lowered) {
     lowered = Object.freeze(lowerRule(rule, context).map((out) => Object.freeze(out)));
@@ -262,13 +286,16 @@ export function lowerForIptables(program: Program): Program {
   const loweredShared = new Map<Rule, readonly Rule[]>();
   // Chains in name order: the first use of a map names its chain, whatever the input order.
   const sources = [...program.chains].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const lowered = new Map<string, Rule[]>(sources.map((chain) => [chain.name, chain.rules.flatMap((r) => sharedLowering(r, context, loweredShared))]));
-  for (const [name, rules] of helpers.chains) lowered.set(name, rules);
+  // Each chain is finished as soon as it is lowered: its intermediate lists die young.
+  const finish = (rules: readonly Rule[]) => normaliseFamilies(rules.map(canonicalOnce), setTypes);
+  const lowered = new Map<string, Rule[]>();
+  for (const chain of sources) lowered.set(chain.name, finish(chain.rules.flatMap((r) => sharedLowering(r, context, loweredShared))));
+  for (const [name, rules] of helpers.chains) lowered.set(name, finish(rules));
   const hooks = [...program.hooks].sort(compareHooks).map((h) => ({ ...h }));
   const reached = reachableChains(hooks, lowered);
   const chains: Chain[] = [...lowered]
     .filter(([name]) => reached.has(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, rules]) => ({ name, rules: normaliseFamilies(rules.map(canonicalOnce), setTypes) }));
+    .map(([name, rules]) => ({ name, rules }));
   return { hooks, chains, sets, maps: [] };
 }
