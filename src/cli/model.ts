@@ -12,7 +12,7 @@ import { readSources, sourceLineLookup } from './sources.js';
  */
 export async function loadValidModel(paths: readonly string[], io: Io, options: ModelOptions = {}): Promise<Model> {
   const sources = await readSources(paths, io);
-  const model = await loadModelInParallel(sources, { ...options, ...loaderThreads() });
+  const model = await loadModelInParallel(sources, options);
   const shown = model.hasErrors ? model.diagnostics : model.diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length > 0) {
     const text = formatText(shown, { color: useColor(io), sourceLine: sourceLineLookup(sources) });
@@ -20,17 +20,6 @@ export async function loadValidModel(paths: readonly string[], io: Io, options: 
     io.stderr(text);
   }
   return model;
-}
-
-/**
- * CALPOL_LOADER_THREADS: how many threads besides the main one read the input files (0:
- * none). Unset, calpol uses one fewer than the cores (at most 3) when the input is large.
- */
-function loaderThreads(): { threads?: number } {
-  const text = process.env.CALPOL_LOADER_THREADS;
-  if (text === undefined || text === '') return {};
-  if (!/^\d+$/.test(text) || Number(text) > 64) throw new UserError(`calpol: CALPOL_LOADER_THREADS=${text}: expected a whole number from 0 to 64`);
-  return { threads: Number(text) };
 }
 
 export interface PlanFlags {
