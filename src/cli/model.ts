@@ -1,5 +1,5 @@
 import { formatText } from '../lint/index.js';
-import { loadModelInParallel, type Inventory, type Model, type ModelOptions } from '../model/index.js';
+import { loadModel, type Inventory, type Model, type ModelOptions } from '../model/index.js';
 import { buildTierPlan, defaultFailsafe, parseFailsafePorts, type FailsafeConfig, type TieBreak, type TierPlan } from '../tiers/index.js';
 import { UserError } from './errors.js';
 import { useColor, type Io } from './io.js';
@@ -12,7 +12,7 @@ import { readSources, sourceLineLookup } from './sources.js';
  */
 export async function loadValidModel(paths: readonly string[], io: Io, options: ModelOptions = {}): Promise<Model> {
   const sources = await readSources(paths, io);
-  const model = await loadModelInParallel(sources, options);
+  const model = loadModel(sources, options);
   const shown = model.hasErrors ? model.diagnostics : model.diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length > 0) {
     const text = formatText(shown, { color: useColor(io), sourceLine: sourceLineLookup(sources) });

@@ -17,18 +17,10 @@ export class LineIndex {
   /** Offset of the first character of every line (indexOf is several times faster than a charCodeAt loop). */
   readonly starts: Int32Array;
 
-  /** `starts` when they were computed already (by another thread, for the same text). */
-  constructor(
-    readonly text: string,
-    starts?: Int32Array,
-  ) {
-    if (starts) {
-      this.starts = starts;
-      return;
-    }
-    const found: number[] = [0];
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) found.push(at + 1);
-    this.starts = Int32Array.from(found);
+  constructor(readonly text: string) {
+    const starts: number[] = [0];
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    this.starts = Int32Array.from(starts);
   }
 
   /** 1-based line and column of a 0-based offset. */

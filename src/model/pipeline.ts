@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diag/index.js';
-import { loadResources, loadResourcesInParallel, type LoadResult, type ParallelOptions } from './load/index.js';
+import { loadResources } from './load/index.js';
 import { normalize } from './normalize/index.js';
 import type { Resource } from './resources.js';
 import type { Inventory, PolicySet } from './types.js';
@@ -62,15 +62,7 @@ function resourcesWithErrors(resources: readonly Resource[], diagnostics: readon
  * (and the model reports hasErrors, so nothing is compiled from it).
  */
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
-  return modelOf(loadResources([...sources]), options);
-}
-
-/** loadModel, with the files read and decoded on several threads when the input is large (same result). */
-export async function loadModelInParallel(sources: readonly SourceFile[], options: ModelOptions & ParallelOptions = {}): Promise<Model> {
-  return modelOf(await loadResourcesInParallel(sources, options), options);
-}
-
-function modelOf(loaded: LoadResult, options: ModelOptions): Model {
+  const loaded = loadResources([...sources]);
   const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
   const invalid = resourcesWithErrors(loaded.resources, [...loaded.diagnostics, ...validation]);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));

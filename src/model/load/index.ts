@@ -3,4 +3,3 @@ export { loadResources, loadText, type LoadResult, type LoadSource } from './loa
 export { decodeSource, MAX_FILE_BYTES, type DecodedText } from './decode.js';
 export { parseYamlFile, type ParsedFile } from './yaml.js';
 export { CALICO_API_VERSIONS, isListKind, routeKind, type KindRoute } from './kinds.js';
-export { loadResourcesInParallel, splitFiles, type ParallelOptions } from './parallel.js';

@@ -57,15 +57,8 @@ export function loadResources(sources: readonly LoadSource[]): LoadResult {
   return result;
 }
 
-/** What reading a file left behind that its resources' positions need later. */
-export interface LoadedText {
-  lines: LineIndex;
-  /** Set when the fast YAML reader read the file (positions can then be recorded on demand). */
-  reread?: NodeReader;
-}
-
 /** Parses and decodes one file's text, appending to `result`. */
-export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): LoadedText {
+export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): void {
   const lines = new LineIndex(text);
   const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lines.starts };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
@@ -91,7 +84,6 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
       for (const diagnostic of items.diagnostics) result.diagnostics.push(diagnostic);
     }
   });
-  return { lines, ...(parsed.reread ? { reread: parsed.reread } : {}) };
 }
 
 function isStreamedList(map: MapNode): boolean {
@@ -100,7 +92,7 @@ function isStreamedList(map: MapNode): boolean {
 }
 
 /** Decoding context plus the file's line starts, which each resource's lazy spans keep. */
-export interface FileContext extends DecodeContext {
+interface FileContext extends DecodeContext {
   starts: Int32Array;
   /** Set when the fast YAML reader read the file: nodes can then be read again from their offset. */
   reread?: NodeReader;
@@ -220,7 +212,7 @@ function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string
 }
 
 /** Records the positions of the resource at `offset` by reading and decoding it again (findings discarded: they were reported the first time). */
-export function recordAgain(offset: number, schema: ObjectSchema, ctx: FileContext): () => SpanRecorder {
+function recordAgain(offset: number, schema: ObjectSchema, ctx: FileContext): () => SpanRecorder {
   const { file, text, lines, pointers, reread } = ctx;
   return () => {
     const positions = newPositions();

@@ -71,15 +71,12 @@ function lookup(table: SpanTable, pointer: string): Span | undefined {
   return span;
 }
 
-/** The key under which a span record's proxy hands out its table (recordedPositions). */
-const TABLE = Symbol('span table');
-
 /*
  * One handler for every resource: a 50k-pod inventory makes 50k of these records, and a
  * handler (with its closures) per record was a large share of the loader's garbage.
  */
 const SPAN_TABLE_HANDLER: ProxyHandler<SpanTable> = {
-  get: (table, key) => (typeof key === 'string' ? lookup(table, key) : key === TABLE ? table : undefined),
+  get: (table, key) => (typeof key === 'string' ? lookup(table, key) : undefined),
   has: (table, key) => typeof key === 'string' && lookup(table, key) !== undefined,
   ownKeys: (table) => {
     ensureRecorded(table);
@@ -98,7 +95,7 @@ const SPAN_TABLE_HANDLER: ProxyHandler<SpanTable> = {
  * A read-only `Record<pointer, Span>` over recorded positions, as resources.ts promises,
  * materialising each Span on first access. The last record for a pointer wins.
  */
-export function lazySpans(file: string, starts: Int32Array, recorder: Pick<SpanRecorder, 'pointers' | 'offsets'>): Readonly<Record<string, Span>> {
+export function lazySpans(file: string, starts: Int32Array, recorder: SpanRecorder): Readonly<Record<string, Span>> {
   const table: SpanTable = { file, starts, pointers: recorder.pointers, offsets: recorder.offsets };
   return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
 }
@@ -110,15 +107,4 @@ export function lazySpans(file: string, starts: Int32Array, recorder: Pick<SpanR
 export function spansOnDemand(file: string, starts: Int32Array, record: () => SpanRecorder): Readonly<Record<string, Span>> {
   const table: SpanTable = { file, starts, pointers: [], offsets: [], record };
   return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
-}
-
-/**
- * The positions recorded in a span record made by lazySpans or spansOnDemand, as plain
- * arrays (to send them to another thread); undefined when they are still left for first
- * use (spansOnDemand), or for any other object.
- */
-export function recordedPositions(spans: Readonly<Record<string, Span>>): { pointers: string[]; offsets: number[] } | undefined {
-  const table = (spans as unknown as Record<symbol, SpanTable | undefined>)[TABLE];
-  if (!table || table.record) return undefined;
-  return { pointers: table.pointers, offsets: table.offsets };
 }
