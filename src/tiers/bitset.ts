@@ -81,6 +81,19 @@ export class Bitset {
     return this.combineDense(other, (a, b) => a & ~b);
   }
 
+  /** True when the set is kept as its sorted members (fewer than one in 32 of the possible members). */
+  isSparse(): boolean {
+    return this.sorted !== undefined;
+  }
+
+  /** The members for which `keep` holds. */
+  filter(keep: (member: number) => boolean): Bitset {
+    if (this.sorted) return this.filterSparse(keep);
+    const kept: number[] = [];
+    for (const member of this.members()) if (keep(member)) kept.push(member);
+    return Bitset.fromSorted(this.size, Int32Array.from(kept));
+  }
+
   private filterSparse(keep: (member: number) => boolean): Bitset {
     const kept: number[] = [];
     for (const member of this.sorted!) if (keep(member)) kept.push(member);

@@ -45,6 +45,37 @@ describe('selector membership index', () => {
     );
   });
 
+  it('narrowed `and`s (a sparse running set, the rest tested per member) select what matches() accepts (fast-check, seeded)', () => {
+    // Hundreds of items, so a conjunction of equalities is sparse (< 1 in 32) and the
+    // remaining operands are tested on members' labels rather than evaluated as sets.
+    const conjunction = fc.array(tree, { minLength: 2, maxLength: 4 }).map((operands): SelectorNode => ({ kind: 'and', operands, range: noRange }));
+    const equality = fc.tuple(labelName, labelValue).map(([label, value]): SelectorNode => ({ kind: 'eq', label, value, range: noRange }));
+    const narrowing = fc
+      .tuple(equality, equality, equality, conjunction)
+      .map((operands): SelectorNode => ({ kind: 'and', operands, range: noRange }));
+    fc.assert(
+      fc.property(fc.array(labels, { minLength: 200, maxLength: 400 }), narrowing, (items, node) => {
+        const parsed = parseSelector(canonicalString(node));
+        if (!parsed.ok) throw new Error(`generated selector does not parse: ${canonicalString(node)}`);
+        const index = new MembershipIndex(items.map((l) => ({ labels: l })));
+        const members = index.members(parsed.selector);
+        const expected = items.flatMap((item, i) => (matches(parsed.selector, item) ? [i] : []));
+        expect([...members.members()]).toEqual(expected);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it('bitset filter keeps the form that fits: sparse stays sparse, dense becomes sparse when few remain', () => {
+    const dense = Bitset.full(100);
+    expect(dense.isSparse()).toBe(false);
+    const few = dense.filter((member) => member === 7 || member === 93);
+    expect(few.isSparse()).toBe(true);
+    expect([...few.members()]).toEqual([7, 93]);
+    expect([...dense.filter((member) => member % 2 === 0).members()].length).toBe(50);
+    expect(dense.filter((member) => member % 2 === 0).isSparse()).toBe(false);
+  });
+
   it('bitset algebra: and, or, andNot, count and members over odd sizes', () => {
     const a = Bitset.of(70, [0, 1, 33, 69]);
     const b = Bitset.of(70, [1, 2, 69]);
