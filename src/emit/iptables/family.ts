@@ -151,12 +151,14 @@ export function normaliseFamilies(rules: readonly Rule[], sets: SetTypes): Rule[
     const { v4, v6 } = splitFamilies(rules, sets);
     return mergeFamilies(v4, v6, sets);
   }
-  const out: Rule[] = [];
+  // Every rule is written once: sized up front, the list a whole cluster keeps per chain has no spare room.
+  const out = new Array<Rule>(rules.length);
+  let written = 0;
   let v4Only: Rule[] = [];
   let v6Only: Rule[] = [];
   const flush = () => {
-    for (const rule of v4Only) out.push(rule);
-    for (const rule of v6Only) out.push(rule);
+    for (const rule of v4Only) out[written++] = rule;
+    for (const rule of v6Only) out[written++] = rule;
     [v4Only, v6Only] = [[], []];
   };
   rules.forEach((rule, index) => {
@@ -165,7 +167,7 @@ export function normaliseFamilies(rules: readonly Rule[], sets: SetTypes): Rule[
     else if (family === 6) v6Only.push(withoutFamily(rule));
     else {
       flush();
-      out.push(withoutFamily(rule));
+      out[written++] = withoutFamily(rule);
     }
   });
   flush();
