@@ -138,6 +138,18 @@ function writeIptables(lowered: Program, directory: string): Record<string, numb
   return counts;
 }
 
+/** buildProgram then lowerForIptables, timed; the IR program is not held once this returns. */
+function buildAndLower(plan: TierPlan, options: BuildOptions, phases: { build_ms: number[]; lower_ms: number[] }): Program {
+  const start = performance.now();
+  const program = compileProgram(plan, options);
+  const built = performance.now();
+  phases.build_ms.push(built - start);
+  note('build_ms', built - start);
+  const lowered = lowerForIptables(program);
+  phases.lower_ms.push(performance.now() - built);
+  return lowered;
+}
+
 function iptablesStep(scope: 'node' | 'cluster'): Step {
   return {
     name: `compile-${scope}-iptables`,
@@ -152,15 +164,9 @@ function iptablesStep(scope: 'node' | 'cluster'): Step {
       return {
         run() {
           mkdirSync(directory, { recursive: true });
-          const start = performance.now();
-          // Only the lowered program is kept: the IR program can go once it is lowered.
-          const program = compileProgram(plan, options);
-          const built = performance.now();
-          phases.build_ms.push(built - start);
-          note('build_ms', built - start);
-          const lowered = lowerForIptables(program);
+          // Only the lowered program is kept while the files are written (as in the CLI): the IR program can go.
+          const lowered = buildAndLower(plan, options, phases);
           const loweredAt = performance.now();
-          phases.lower_ms.push(loweredAt - built);
           counts = writeIptables(lowered, directory);
           phases.emit_write_ms.push(performance.now() - loweredAt);
         },

@@ -289,12 +289,12 @@ function canonicalOnce(rule: Rule): Rule {
  * lowers to nothing), and which use of a map gets its readable name (the first, in
  * chain-name order). A lazy form is possible and gives the same bytes: a first pass that
  * keeps only the helpers and each chain's jump targets, then each chain lowered again
- * while each file (IPv4, IPv6) is written. Measured on the large generated cluster
- * (50 000 endpoints), it was slower (15-18 s against 13-16 s for the whole
- * compile-cluster-iptables step) and its peak RSS higher (1 094-1 119 MiB against
- * about 1 025): V8 promotes (and pretenures) what the three lowerings allocate, so their
- * garbage outweighs the ~100 MiB the lowered chains hold once lowered, which are mostly
- * the IR's own rules (lowerUnshared, sharedLowering).
+ * while each file (IPv4, IPv6) is written. Tried on the large generated cluster (50 000
+ * endpoints; the compile-cluster-iptables step, same code otherwise), it was slower
+ * (15-18 s against 13-16 s) and its peak RSS higher (1 094-1 119 MiB against about
+ * 1 025): V8 promotes (and pretenures) much of what three lowerings allocate, and no
+ * full GC runs before the peak, so that garbage outweighs the ~100 MiB the lowered chains
+ * hold once lowered (mostly the IR's own rules: lowerUnshared, sharedLowering).
  */
 export function lowerForIptables(program: Program): Program {
   checkProgram(program);
