@@ -6,6 +6,7 @@ import { CLI, cliNodeFlags } from '../../bench/cli-flags.js';
 describe('the node flags calpol runs with', () => {
   it('come from the CLI entry point’s env -S line, and the bench reads the same', () => {
     expect(cliNodeFlags()).toContain('--max-semi-space-size=64');
+    expect(cliNodeFlags()).toContain('--heap-growing-percent=100');
     const first = readFileSync(CLI, 'utf8').split('\n', 1)[0] as string;
     expect(first.startsWith('#!/usr/bin/env')).toBe(true);
     expect(cliNodeFlags()).toEqual(first.replace(/^#!\/usr\/bin\/env\s+(-S\s+)?node\s*/, '').split(/\s+/).filter((flag) => flag !== ''));
