@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileProgram, renderTarget, renderTargetChunks } from '../../src/cli/commands/compile.js';
 import type { Io } from '../../src/cli/io.js';
 import { emitIptables, lowerForIptables } from '../../src/emit/iptables/index.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { bigCluster, repoRoot, runCli } from '../helpers/cli.js';
 
 /**
  * `calpol compile --target iptables -o DIR` streams its five files: each is rendered a
@@ -39,22 +39,9 @@ describe('compile --target iptables: streamed files', () => {
   }
 });
 
-/** `pods` pods in one namespace, all selected by one policy: megabytes of iptables rules. */
-function bigCluster(pods: number): string {
-  const documents = [
-    'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}',
-    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: [{port: 8080}, {port: 9090, protocol: UDP}]',
-  ];
-  for (let i = 0; i < pods; i++) {
-    const ip = `10.64.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-    documents.push(`apiVersion: v1\nkind: Pod\nmetadata: {name: web-${i}, namespace: shop, labels: {app: web}}\nspec: {nodeName: node-${i % 4}, containers: [{name: web}]}\nstatus: {podIP: ${ip}}`);
-  }
-  return `${documents.join('\n---\n')}\n`;
-}
-
 describe('compile --target iptables: a large ruleset', () => {
   it('writes with -o the files emitIptables joins, line by line', async () => {
-    const yaml = bigCluster(1500);
+    const yaml = bigCluster(1500, '[{port: 8080}, {port: 9090, protocol: UDP}]');
     const directory = mkdtempSync(join(tmpdir(), 'calpol-iptables-'));
     const result = await runCli(['compile', '-', '--target', 'iptables', '-o', directory], { stdin: yaml });
     expect(result.stderr).toBe('');

@@ -6,7 +6,7 @@ import { compileProgram, renderTargetChunks } from '../../src/cli/commands/compi
 import { UserError } from '../../src/cli/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { batched, writeChunksSync, writeFilesAtomically } from '../../src/cli/write.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { bigCluster, repoRoot, runCli } from '../helpers/cli.js';
 
 /**
  * `calpol compile` streams the nft targets: the ruleset goes out in chunks (one command or
@@ -40,22 +40,9 @@ describe('compile: streamed nft output', () => {
   }
 });
 
-/** A cluster of `pods` pods in one namespace, every pod selected by one policy: its nft ruleset is several MiB. */
-function bigCluster(pods: number): string {
-  const documents = [
-    'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}',
-    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: [{port: 8080}]',
-  ];
-  for (let i = 0; i < pods; i++) {
-    const ip = `10.64.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-    documents.push(`apiVersion: v1\nkind: Pod\nmetadata: {name: web-${i}, namespace: shop, labels: {app: web}}\nspec: {nodeName: node-${i % 4}, containers: [{name: web}]}\nstatus: {podIP: ${ip}}`);
-  }
-  return `${documents.join('\n---\n')}\n`;
-}
-
 describe('compile: a large ruleset', () => {
   it('goes to stdout in bounded batches and to -o as the same bytes', async () => {
-    const yaml = bigCluster(1500);
+    const yaml = bigCluster(1500, '[{port: 8080}]');
     const writes: number[] = [];
     let stdout = '';
     const io: Io = { ...quietIo, stdout: (text) => void (writes.push(text.length), (stdout += text)), readStdin: async () => new TextEncoder().encode(yaml) };

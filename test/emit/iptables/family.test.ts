@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeFamilies, normaliseFamilies, splitFamilies } from '../../../src/emit/iptables/family.js';
 import type { Match, Rule, SetType } from '../../../src/ir/index.js';
+import { random } from './helpers.js';
 
 const sets = new Map<string, SetType>([['s4', 'ipv4'], ['s6', 'ipv6']]);
 
@@ -15,18 +16,6 @@ const POOL: Match[][] = [
   [{ kind: 'family', version: 4 }, { kind: 'protocol', protocols: [17], negate: false }],
   [{ kind: 'family', version: 6 }],
 ];
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chain(next: () => number, pool: Match[][]): Rule[] {
   const length = Math.floor(next() * 12);
