@@ -2,8 +2,7 @@ import type { Diagnostic } from '../diag/index.js';
 import type { Endpoint } from '../model/index.js';
 import { planFor, type ChainKind, type Direction, type TierPlan } from '../tiers/index.js';
 import { ChainFactory } from './chain-factory.js';
-import { chainNeeded, endpointChainPrefix, endpointChainRules } from './endpoint-chains.js';
-import { limitedName } from './names.js';
+import { chainNeeded, EndpointChains } from './endpoint-chains.js';
 import { hookChains, type DispatchTables } from './hooks.js';
 import { uncompilable } from './rules/uncompilable.js';
 import { report } from '../diag/index.js';
@@ -85,6 +84,7 @@ export function buildProgram(plan: TierPlan, options: BuildOptions = {}): BuildR
     fromWorkload: [], toWorkload: [], fromHost: [], toHost: [], forwardFromHost: [], forwardToHost: [],
     preDnatFromHost: [], untrackedFromHost: [], untrackedToHost: [],
   };
+  const endpointChains = new EndpointChains(factory);
   const seenInterfaces = new Map<string, Endpoint>();
   const local = plan.inventory.endpoints.filter((e) => options.node === undefined || e.node === undefined || e.node === options.node);
   for (const endpoint of local) {
@@ -103,8 +103,7 @@ export function buildProgram(plan: TierPlan, options: BuildOptions = {}): BuildR
     for (const [direction, chain] of endpoint.kind === 'workload' ? WORKLOAD_CHAINS : HOST_CHAINS) {
       const endpointPlan = planFor(plan, endpoint, direction, chain);
       if (!chainNeeded(endpointPlan)) continue;
-      const chainName = limitedName(endpointChainPrefix(endpoint, direction, chain), name);
-      factory.add({ name: chainName, rules: endpointChainRules(endpointPlan, factory) });
+      const chainName = endpointChains.chainFor(endpointPlan);
       maps[mapFor(endpoint, direction, chain)].push({ interface: name, verdict: 'goto', target: chainName });
     }
   }

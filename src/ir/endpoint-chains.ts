@@ -1,6 +1,7 @@
 import type { Endpoint, Policy, Profile } from '../model/index.js';
 import type { ChainKind, Direction, EndpointPlan } from '../tiers/index.js';
 import type { ChainFactory } from './chain-factory.js';
+import { assertSafeName, MAX_CHAIN_NAME, shortHash } from './names.js';
 import { MARK_ACCEPT, MARK_PASS, type Match, type Rule } from './types.js';
 
 const passClear: Match = { kind: 'mark', mask: MARK_PASS, value: 0, negate: false };
@@ -40,28 +41,25 @@ export function endpointChainPrefix(endpoint: Endpoint, direction: Direction, ch
  * means that policy allowed; "pass set" makes the rest of the tier's jumps and its drop
  * no-ops. Untracked, pre-DNAT and forward chains fall off the end (return) when every
  * tier passed: the packet goes on to the next stage (reference §3.5).
+ *
+ * No rule names the endpoint (Felix's end-of-tier and no-profile drops do not either).
+ * Returns the ids of the chain's rules in `shared`.
  */
-export function endpointChainRules(plan: EndpointPlan, factory: ChainFactory): Rule[] {
+function endpointChainRuleIds(plan: EndpointPlan, factory: ChainFactory, shared: SharedRules): number[] {
   const { endpoint, direction, chain } = plan;
   const letter = directionLetter(direction);
-  const shared = sharedRulesOf(factory);
-  const rules: Rule[] = [];
+  const ids: number[] = [];
   const failsafe = factory.failsafeChain(endpoint, direction, chain);
-  if (failsafe) rules.push(shared(`failsafe|${failsafe}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target: failsafe }], origin: { id: `s:failsafe:${letter}` } })));
-  rules.push(shared('clear-marks', () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_ACCEPT | MARK_PASS, value: 0 }], origin: { id: 's:clear-marks' } })));
+  if (failsafe) ids.push(shared.id(`failsafe|${failsafe}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target: failsafe }], origin: { id: `s:failsafe:${letter}` } })));
+  ids.push(shared.id('clear-marks', () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_ACCEPT | MARK_PASS, value: 0 }], origin: { id: 's:clear-marks' } })));
   for (const applied of plan.tiers) {
     const enforced = applied.policies.filter((policy) => !policy.staged);
     if (enforced.length === 0) continue;
     const tier = applied.tier.name;
-    rules.push(shared(`tier|${tier}`, () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_PASS, value: 0 }], origin: { id: `s:tier:${tier}` } })));
-    for (const policy of enforced) {
-      const target = factory.policyChain(policy, direction);
-      rules.push(shared(`policy|${target}|${policy.key}|${letter}`, () => ({ matches: [passClear], actions: [{ kind: 'jump', target }], origin: policyOrigin(policy, letter) })));
-      rules.push(shared(`allowed|${policy.key}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:${policy.key}` } })));
-    }
+    ids.push(shared.id(`tier|${tier}`, () => ({ matches: [], actions: [{ kind: 'setMark', mask: MARK_PASS, value: 0 }], origin: { id: `s:tier:${tier}` } })));
+    for (const policy of enforced) ids.push(...shared.policyIds(policy, direction, factory));
     if (applied.endOfTierDrop) {
-      const origin = { id: `t:${tier}:${letter}:${endpoint.key}`, tier, direction };
-      rules.push({ matches: [passClear], actions: [{ kind: 'drop' }], origin });
+      ids.push(shared.id(`end-of-tier|${tier}|${letter}`, () => ({ matches: [passClear], actions: [{ kind: 'drop' }], origin: { id: `t:${tier}:${letter}`, tier, direction } })));
     }
   }
   if (chain === 'normal') {
@@ -69,32 +67,86 @@ export function endpointChainRules(plan: EndpointPlan, factory: ChainFactory): R
       if (!step.profile || !hasRules(step.profile, direction)) continue;
       const target = factory.profileChain(step.profile, direction);
       const name = step.name;
-      rules.push(shared(`profile|${target}|${name}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target }], origin: { id: `r:${name}:${letter}`, profile: name, direction } })));
-      rules.push(shared(`profile-allowed|${name}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:profile:${name}` } })));
+      ids.push(shared.id(`profile|${target}|${name}|${letter}`, () => ({ matches: [], actions: [{ kind: 'jump', target }], origin: { id: `r:${name}:${letter}`, profile: name, direction } })));
+      ids.push(shared.id(`profile-allowed|${name}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:profile:${name}` } })));
     }
-    rules.push({ matches: [], actions: [{ kind: 'drop' }], origin: { id: `s:no-profile:${letter}:${endpoint.key}` } });
+    ids.push(shared.id(`no-profile|${letter}`, () => ({ matches: [], actions: [{ kind: 'drop' }], origin: { id: `s:no-profile:${letter}` } })));
   }
-  return rules;
+  return ids;
 }
 
 /*
- * The rules of endpoint chains that do not name their endpoint (mark resets, jumps to
- * policy and profile chains, "allowed?" returns) are the same objects in every endpoint
- * chain of a program: a whole-cluster program has about 40 per endpoint, two million at
- * 50k endpoints, and one copy each was most of its memory. They are frozen, so nothing
- * can change one endpoint's copy under another's.
+ * The rules of endpoint chains (mark resets, jumps to policy and profile chains,
+ * "allowed?" returns, drops) are the same objects in every endpoint chain that has them.
+ * Each is known by a key describing it and by a number, its position here (which depends
+ * on the order endpoints come in, so it names nothing in the output). They are frozen, so
+ * nothing can change one chain's copy under another's.
  */
-const sharedRules = new WeakMap<ChainFactory, Map<string, Rule>>();
+class SharedRules {
+  readonly rules: Rule[] = [];
+  readonly keys: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** A policy's [jump, allowed] ids, ingress then egress: asked for once per endpoint it selects. */
+  private readonly byPolicy = new Map<Policy, number[]>();
 
-function sharedRulesOf(factory: ChainFactory): (key: string, build: () => Rule) => Rule {
-  let rules = sharedRules.get(factory);
-  if (!rules) sharedRules.set(factory, (rules = new Map()));
-  const known = rules;
-  return (key, build) => {
-    let rule = known.get(key);
-    if (!rule) known.set(key, (rule = deepFreeze(build())));
-    return rule;
-  };
+  id(key: string, build: () => Rule): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.rules.length;
+      this.rules.push(deepFreeze(build()));
+      this.keys.push(key);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  policyIds(policy: Policy, direction: Direction, factory: ChainFactory): number[] {
+    let known = this.byPolicy.get(policy);
+    if (!known) this.byPolicy.set(policy, (known = []));
+    const at = direction === 'ingress' ? 0 : 2;
+    if (known[at] === undefined) {
+      const letter = directionLetter(direction);
+      const target = factory.policyChain(policy, direction);
+      known[at] = this.id(`policy|${target}|${policy.key}|${letter}`, () => ({ matches: [passClear], actions: [{ kind: 'jump', target }], origin: policyOrigin(policy, letter) }));
+      known[at + 1] = this.id(`allowed|${policy.key}`, () => ({ matches: [acceptSet], actions: [{ kind: 'return' }], origin: { id: `s:allowed:${policy.key}` } }));
+    }
+    return known.slice(at, at + 2);
+  }
+}
+
+/*
+ * Why endpoint chains are shared: most endpoints of a cluster are replicas that the same
+ * policies and profiles select, and their chains are rule for rule the same. Felix writes
+ * one chain per interface (cali-tw-<interface>); calpol writes one per distinct body and
+ * lets the dispatch maps send each interface to it. At 50k pods that is 7k chains instead
+ * of 100k (a whole-cluster iptables ruleset: 200 MB less per family). A chain's name is
+ * a hash of its rules' keys, so it does not depend on which endpoint asked first.
+ */
+export class EndpointChains {
+  private readonly shared = new SharedRules();
+  /** Chain name by prefix and rule ids (cheap to build for every endpoint). */
+  private readonly names = new Map<string, string>();
+  /** Chain body (prefix and rule keys) by name: two bodies with one name would be a hash collision. */
+  private readonly bodies = new Map<string, string>();
+
+  constructor(private readonly factory: ChainFactory) {}
+
+  /** The name of the chain for this endpoint plan, added to the program on first use. */
+  chainFor(plan: EndpointPlan): string {
+    const prefix = endpointChainPrefix(plan.endpoint, plan.direction, plan.chain);
+    const ids = endpointChainRuleIds(plan, this.factory, this.shared);
+    const idKey = `${prefix}|${ids.join(',')}`;
+    const known = this.names.get(idKey);
+    if (known !== undefined) return known;
+    // Keys hold validated names (no NUL) and chain names: joined with NUL, they stay apart.
+    const body = [prefix, ...ids.map((id) => this.shared.keys[id])].join('\0');
+    const name = assertSafeName(prefix + shortHash(body, MAX_CHAIN_NAME - prefix.length), MAX_CHAIN_NAME);
+    if (this.bodies.has(name)) throw new Error(`bug: two endpoint chain bodies hash to ${name}`);
+    this.bodies.set(name, body);
+    this.names.set(idKey, name);
+    this.factory.add({ name, rules: ids.map((id) => this.shared.rules[id] as Rule) });
+    return name;
+  }
 }
 
 function deepFreeze<T>(value: T): T {

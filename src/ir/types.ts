@@ -23,7 +23,7 @@ export interface Origin {
   /**
    * Stable, compact reference written into the emitted comment, from which the rest is
    * looked up: `p:<policy key>:<i|e>:<rule index>` (a policy rule), `r:<profile>:<i|e>:<rule index>`
-   * (a profile rule), `t:<tier>:<i|e>:<endpoint key>` (an end-of-tier rule) or `s:<what>`
+   * (a profile rule), `t:<tier>:<i|e>` (an end-of-tier rule) or `s:<what>`
    * (structure: conntrack, dispatch, marks, failsafe, defaults).
    */
   id: string;

@@ -28,18 +28,22 @@ export async function runCli(argv: string[], options: { stdin?: string | Uint8Ar
 }
 
 /**
- * YAML of `pods` pods in one namespace, all selected by one Kubernetes policy that allows
- * them `ports` (a flow-style list such as `[{port: 8080}]`): megabytes of ruleset, for the
+ * YAML of `pods` pods, each in a namespace of its own whose Kubernetes policy allows its
+ * pods `ports` (a flow-style list such as `[{port: 8080}]`): megabytes of ruleset, for the
  * tests of large outputs.
  */
 export function bigCluster(pods: number, ports: string): string {
-  const documents = [
-    'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}',
-    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: ${ports}`,
-  ];
+  // Endpoints with the same policies and profiles share their chains: only endpoints
+  // that differ make a ruleset large.
+  const documents: string[] = [];
   for (let i = 0; i < pods; i++) {
     const ip = `10.64.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-    documents.push(`apiVersion: v1\nkind: Pod\nmetadata: {name: web-${i}, namespace: shop, labels: {app: web}}\nspec: {nodeName: node-${i % 4}, containers: [{name: web}]}\nstatus: {podIP: ${ip}}`);
+    const namespace = `shop-${i}`;
+    documents.push(
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}`,
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: ${namespace}}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: ${ports}`,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: web-${i}, namespace: ${namespace}, labels: {app: web}}\nspec: {nodeName: node-${i % 4}, containers: [{name: web}]}\nstatus: {podIP: ${ip}}`,
+    );
   }
   return `${documents.join('\n---\n')}\n`;
 }

@@ -16,30 +16,42 @@ ${policySpec}`);
   return buildProgram(buildTierPlan(model.policySet, model.inventory), { node: 'node-1' });
 }
 
-describe('endpoint chains share the rules that do not name their endpoint', () => {
-  it('the same frozen objects in every endpoint chain; the endpoint-specific drops stay their own', () => {
-    const built = buildNode1(
-      { a: ['10.0.0.1', { app: 'web' }], b: ['10.0.0.2', { app: 'web' }] },
-      `  selector: app == 'web'
+describe('endpoint chains are shared by endpoints with the same policies and profiles', () => {
+  const spec = `  selector: app == 'web'
   ingress: [{action: Allow, protocol: TCP, destination: {ports: [8080]}}]
-`,
-    );
+`;
+
+  it('two endpoints the same policies select share one chain; every interface is still dispatched to it', () => {
+    const built = buildNode1({ a: ['10.0.0.1', { app: 'web' }], b: ['10.0.0.2', { app: 'web' }] }, spec);
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const ingressChains = built.program.chains.filter((chain) => chain.name.startsWith('cp-tw-'));
-    expect(ingressChains.length).toBe(2);
-    const [first, second] = ingressChains.map((chain) => chain.rules) as [typeof ingressChains[0]['rules'], typeof ingressChains[0]['rules']];
-    expect(first.length).toBe(second.length);
-    const policyJump = first.findIndex((rule) => rule.origin.id === 'p:web:i' || rule.origin.id.startsWith('p:'));
-    expect(policyJump).toBeGreaterThan(0);
-    expect(second[policyJump]).toBe(first[policyJump]);
-    expect(Object.isFrozen(first[policyJump])).toBe(true);
-    expect(Object.isFrozen(first[policyJump]?.actions[0])).toBe(true);
-    const drop = first.findIndex((rule) => rule.origin.id.startsWith('t:'));
-    expect(drop).toBeGreaterThan(0);
-    expect(second[drop]).not.toBe(first[drop]);
-    expect(second[drop]?.origin.id).not.toBe(first[drop]?.origin.id);
+    expect(ingressChains.map((chain) => chain.name)).toEqual([expect.stringMatching(/^cp-tw-[0-9a-f]{22}$/)]);
+    const toWorkload = built.program.maps.find((map) => map.name === 'cp-m-to-wl');
+    expect(toWorkload?.entries.map((entry) => entry.target)).toEqual([ingressChains[0]?.name, ingressChains[0]?.name]);
+    expect(new Set(toWorkload?.entries.map((entry) => entry.interface)).size).toBe(2);
+    const rules = ingressChains[0]?.rules ?? [];
+    expect(rules.every((rule) => Object.isFrozen(rule) && Object.isFrozen(rule.actions[0]))).toBe(true);
+    // Nothing in the shared chain names an endpoint.
+    expect(rules.map((rule) => rule.origin.id).filter((id) => id.includes('workload/'))).toEqual([]);
+    expect(rules.map((rule) => rule.origin.id)).toContain('t:default:i');
   });
 
+  it('endpoints that differ get chains of their own, named by their rules whatever the input order', () => {
+    const pods: Parameters<typeof cluster>[1] = { a: ['10.0.0.1', { app: 'web' }], b: ['10.0.0.2', { app: 'db' }], c: ['10.0.0.3', { app: 'web' }] };
+    const built = buildNode1(pods, spec);
+    const ingressChains = built.program.chains.filter((chain) => chain.name.startsWith('cp-tw-'));
+    expect(ingressChains.length).toBe(2);
+    const withPolicy = ingressChains.filter((chain) => chain.rules.some((rule) => rule.origin.id === 'p:gnp/web:i'));
+    expect(withPolicy.length).toBe(1);
+    const reversed = buildNode1({ c: pods.c, b: pods.b, a: pods.a } as typeof pods, spec);
+    expect(reversed.program.chains.map((chain) => chain.name)).toEqual(built.program.chains.map((chain) => chain.name));
+    const targetOf = (program: typeof built.program) =>
+      Object.fromEntries((program.maps.find((map) => map.name === 'cp-m-to-wl')?.entries ?? []).map((entry) => [entry.interface, entry.target]));
+    expect(targetOf(reversed.program)).toEqual(targetOf(built.program));
+  });
+});
+
+describe('shared rules and iptables lowering', () => {
   it('iptables lowers each shared rule once per program: lowering the same program twice gives the same output', () => {
     const pods: Parameters<typeof cluster>[1] = { a: ['10.0.0.1', { app: 'web' }], b: ['10.0.0.2', { app: 'web' }], c: ['10.0.0.3', { app: 'db' }] };
     const spec = `  selector: app == 'web'

@@ -87,9 +87,9 @@ interface EmitContext {
 
 /*
  * A rule's line is `-A <chain> ` + a body that depends only on the rule, the table (which
- * actions it allows) and, for REJECT only, the file's family. The lowering shares (and
- * freezes) the rules that are the same in every endpoint chain: about 4 in 5 lines of a
- * whole-cluster ruleset come from some 24 000 such rules. Their bodies are rendered once
+ * actions it allows) and, for REJECT only, the file's family. The IR shares (and freezes)
+ * the rules of endpoint chains, and the lowering keeps them shared: each appears in many
+ * endpoint chains (and in both files). Their bodies are rendered once
  * for both files; the other rules are rendered where they are written, so that nothing
  * keeps a line per rule alive between the IPv4 and the IPv6 file.
  */

@@ -228,8 +228,7 @@ const PLAIN_VERDICTS = new Set<Rule['actions'][number]['kind']>(['accept', 'drop
 /**
  * A rule lowerRule gives back as an equal copy, told without lowering it: one plain
  * verdict, and no match but one mark match in canonical form (a value inside its mask).
- * These are the rules an endpoint chain does not share (its end-of-tier and no-profile
- * drops, whose comments name the endpoint): some 300 000 in a whole cluster.
+ * Hook and structure rules (returns, drops, jumps) are mostly of this shape.
  */
 export function alreadyFlat(rule: Rule): boolean {
   const [action, ...moreActions] = rule.actions;
