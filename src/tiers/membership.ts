@@ -21,15 +21,29 @@ export class MembershipIndex {
 
   constructor(private readonly items: readonly Labelled[]) {
     this.size = items.length;
-    items.forEach((item, index) => {
-      for (const [key, value] of Object.entries(item.labels)) {
-        let values = this.byValue.get(key);
-        if (!values) this.byValue.set(key, (values = new Map()));
-        let members = values.get(value);
-        if (!members) values.set(value, (members = []));
-        members.push(index);
-      }
-    });
+  }
+
+  /*
+   * The postings of one label key (value → items), built the first time a selector asks
+   * about that key, by one pass over the items. Selectors name a few dozen keys; items
+   * carry many more (pod-template-hash, the profile labels...), and indexing every label
+   * of 50k endpoints up front was most of the plan's time.
+   */
+  private postings(key: string): Map<string, number[]> {
+    let values = this.byValue.get(key);
+    if (values) return values;
+    values = new Map();
+    const items = this.items;
+    for (let index = 0; index < items.length; index++) {
+      const labels = (items[index] as Labelled).labels;
+      if (!Object.hasOwn(labels, key)) continue;
+      const value = labels[key] as string;
+      const members = values.get(value);
+      if (members) members.push(index);
+      else values.set(value, [index]);
+    }
+    this.byValue.set(key, values);
+    return values;
   }
 
   /** The items a selector selects (shared, never mutate). */
@@ -46,7 +60,7 @@ export class MembershipIndex {
     const cacheKey = `${key}\u0000${value}`;
     let result = this.valueCache.get(cacheKey);
     if (!result) {
-      result = Bitset.of(this.size, this.byValue.get(key)?.get(value) ?? []);
+      result = Bitset.of(this.size, this.postings(key).get(value) ?? []);
       this.valueCache.set(cacheKey, result);
     }
     return result;
@@ -84,7 +98,7 @@ export class MembershipIndex {
   /** Items whose label `key` has a value satisfying `test`. */
   private labelWhere(key: string, test: (value: string) => boolean): Bitset {
     const members: number[] = [];
-    for (const [value, items] of this.byValue.get(key) ?? []) if (test(value)) for (const item of items) members.push(item);
+    for (const [value, items] of this.postings(key)) if (test(value)) for (const item of items) members.push(item);
     return Bitset.of(this.size, members);
   }
 

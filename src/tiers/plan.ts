@@ -36,8 +36,6 @@ export interface TierPlan {
   membership: MembershipIndex;
   tieBreak: TieBreak;
   failsafe: FailsafeConfig;
-  /** Position of each endpoint (by key) in the membership index. */
-  endpointIndex: ReadonlyMap<string, number>;
 }
 
 export interface AppliedTier {
@@ -87,7 +85,6 @@ export function buildTierPlan(policySet: PolicySet, inventory: Inventory, option
     membership: new MembershipIndex(labelled),
     tieBreak,
     failsafe: options.failsafe ?? defaultFailsafe(),
-    endpointIndex: new Map(inventory.endpoints.map((endpoint, index) => [endpoint.key, index])),
   };
 }
 
@@ -105,9 +102,22 @@ function inChain(policy: Policy, chain: ChainKind, direction: Direction): boolea
   }
 }
 
-export function selects(plan: TierPlan, policy: Policy, endpoint: Endpoint): boolean {
-  const index = plan.endpointIndex.get(endpoint.key);
+/**
+ * Position of each endpoint (by key) in the membership index, built when first asked for:
+ * commands that plan a few endpoints (explain, lint's checks) do not index 50k of them.
+ */
+const endpointIndexCache = new WeakMap<TierPlan, Map<string, number>>();
+
+function endpointIndexOf(plan: TierPlan, endpoint: Endpoint): number {
+  let positions = endpointIndexCache.get(plan);
+  if (!positions) endpointIndexCache.set(plan, (positions = new Map(plan.inventory.endpoints.map((e, index) => [e.key, index]))));
+  const index = positions.get(endpoint.key);
   if (index === undefined) throw new Error(`bug: endpoint ${endpoint.key} is not in the plan's inventory`);
+  return index;
+}
+
+export function selects(plan: TierPlan, policy: Policy, endpoint: Endpoint): boolean {
+  const index = endpointIndexOf(plan, endpoint);
   return plan.membership.members(policy.selector).has(index);
 }
 
@@ -142,8 +152,7 @@ export function planFor(plan: TierPlan, endpoint: Endpoint, direction: Direction
   if (endpoint.kind === 'workload' && chain !== 'normal') {
     throw new Error(`bug: workload endpoints have only normal chains, asked for ${chain}`);
   }
-  const index = plan.endpointIndex.get(endpoint.key);
-  if (index === undefined) throw new Error(`bug: endpoint ${endpoint.key} is not in the plan's inventory`);
+  const index = endpointIndexOf(plan, endpoint);
   const selected = selectionsOf(plan)[index] as Uint32Array;
   const tiers: AppliedTier[] = [];
   const passByDefault = chain === 'untracked' || chain === 'preDNAT';
