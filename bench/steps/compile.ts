@@ -1,9 +1,9 @@
-import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { emitIptables, iptablesChunks, lowerForIptables } from '../../src/emit/iptables/index.js';
-import { writeChunksSync } from '../../src/cli/write.js';
+import { writeFileDurably } from '../../src/cli/write.js';
 import { emitNft, emitNftCommands, formatNftJson, nftJsonChunks } from '../../src/emit/nft/index.js';
 import { buildProgram, type BuildOptions, type Program } from '../../src/ir/index.js';
 import type { Model } from '../../src/model/index.js';
@@ -52,16 +52,11 @@ export function planFor(model: Model, scope: 'node' | 'cluster'): TierPlan {
 
 /**
  * Writes the program's nft JSON the way `calpol compile --target nft -o FILE` does: lowered
- * and formatted command by command (nftJsonChunks), written in batches (writeChunksSync).
+ * and formatted command by command (nftJsonChunks), written in batches and flushed to the disk (writeFileDurably).
  * Returns the bytes written.
  */
 function writeNftJson(program: Program, path: string): number {
-  const fd = openSync(path, 'w', 0o644);
-  try {
-    return writeChunksSync(fd, nftJsonChunks(emitNftCommands(program)));
-  } finally {
-    closeSync(fd);
-  }
+  return writeFileDurably(path, nftJsonChunks(emitNftCommands(program)));
 }
 
 function nftStep(scope: 'node' | 'cluster'): Step {
@@ -127,13 +122,8 @@ function writeIptables(lowered: Program, directory: string): Record<string, numb
   const counts: Record<string, number> = { rules: 0, sets: 0, set_elements: 0, bytes: 0 };
   for (const file of IPTABLES_FILES) {
     const prefixes = IPTABLES_COUNTED.filter((counted) => (counted.files as readonly string[]).includes(file));
-    const fd = openSync(join(directory, file), 'w', 0o644);
-    try {
-      const bytes = writeChunksSync(fd, prefixes.length > 0 ? countingLines(files[file], prefixes, counts) : files[file]);
-      if (file !== 'attach' && file !== 'detach') counts.bytes = (counts.bytes ?? 0) + bytes;
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = writeFileDurably(join(directory, file), prefixes.length > 0 ? countingLines(files[file], prefixes, counts) : files[file]);
+    if (file !== 'attach' && file !== 'detach') counts.bytes = (counts.bytes ?? 0) + bytes;
   }
   return counts;
 }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from './errors.js';
@@ -66,13 +66,36 @@ export function writeChunksSync(fd: number, chunks: Iterable<string>): number {
   return bytes + used;
 }
 
-function writeTemporary(temporary: string, file: OutputFile): void {
-  const fd = openSync(temporary, 'w', 0o644);
+/**
+ * Creates (or truncates) the file, writes the chunks and flushes them to the disk before
+ * closing; returns the bytes written. The flush is what makes "whole or not at all" hold
+ * across a crash too: renamed into place unflushed, a file can come back empty after a
+ * power loss. It also keeps a large output from being charged to the next command: the
+ * kernel slows down whoever writes while much unflushed data is pending.
+ */
+export function writeFileDurably(path: string, chunks: Iterable<string>): number {
+  const fd = openSync(path, 'w', 0o644);
   try {
-    writeChunksSync(fd, 'text' in file ? [file.text] : file.chunks);
+    const bytes = writeChunksSync(fd, chunks);
+    flush(fd);
+    return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/** fsync, except where the file system cannot (EINVAL, ENOTSUP: there is nothing to flush to). */
+function flush(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP') throw error;
+  }
+}
+
+function writeTemporary(temporary: string, file: OutputFile): void {
+  writeFileDurably(temporary, 'text' in file ? [file.text] : file.chunks);
 }
 
 /** A failure of the file system (ENOSPC, EACCES…) is the user's to fix; anything else thrown while producing chunks is not. */
