@@ -1,9 +1,11 @@
+import { wantsAnotherRun } from './runs.js';
 import { stepNamed } from './steps/index.js';
 import { readSources } from './steps/types.js';
 
 /**
  * Runs one measured step in its own process, so its peak RSS (`maxRSS`) is that step's
- * alone: setup (loading the cluster and whatever the step needs) and the timed runs.
+ * alone: setup (loading the cluster and whatever the step needs) and the timed runs (RUNS
+ * at least; more for a short step, see runs.ts).
  * Prints one JSON line: {step, times_ms, setup_ms, rss_mb, extras} or {step, skipped}.
  *
  *   node --expose-gc dist/bench/child.js STEP DIR NODE RUNS SEED
@@ -40,12 +42,14 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
   if (prepared.extras) running.extras = prepared.extras;
   const gc = (globalThis as { gc?: () => void }).gc;
   let firstRunRss: number | undefined;
-  for (let i = 0; i < runs; i++) {
+  const elapsed: number[] = [];
+  while (wantsAnotherRun(elapsed, runs)) {
     gc?.();
     const cpu = process.cpuUsage();
     const start = performance.now();
     prepared.run();
-    running.times_ms.push((performance.now() - start) / (prepared.divisor ?? 1));
+    elapsed.push(performance.now() - start);
+    running.times_ms.push((elapsed[elapsed.length - 1] as number) / (prepared.divisor ?? 1));
     const used = process.cpuUsage(cpu);
     running.cpu_ms.push((used.user + used.system) / 1000 / (prepared.divisor ?? 1));
     prepared.afterRun?.();
