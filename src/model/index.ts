@@ -6,5 +6,5 @@ export { normalize, normalizeRules, vethNameForWorkload, policyKey, BUILT_IN_TIE
 export type { NormalizeOptions, NormalizeResult } from './normalize/index.js';
 export { parseCidr, normalizeCidr, type ParsedCidr } from './normalize/net.js';
 export * from './address.js';
-export { decodeSource, loadResources, loadText, type LoadResult, type LoadSource } from './load/index.js';
+export { decodeSource, loadResources, loadText, type LoadResult, type LoadSource, type PodFocus, isPlainPodItem } from './load/index.js';
 export { modelRules } from './rules/index.js';

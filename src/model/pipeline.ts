@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diag/index.js';
-import { loadResources } from './load/index.js';
+import { loadFocused, loadResources, type PodFocus } from './load/index.js';
 import { normalize } from './normalize/index.js';
 import type { Resource } from './resources.js';
 import type { Inventory, PolicySet } from './types.js';
@@ -14,6 +14,11 @@ export interface SourceFile {
 export interface ModelOptions {
   /** Report fields calpol cannot enforce as warnings (and skip them, failing closed) instead of errors. */
   allowUnsupported?: boolean;
+  /**
+   * Load only the pods of `kind: List` documents that one flow needs (see loadFocused): for
+   * explaining that flow, never for compiling or linting.
+   */
+  podFocus?: PodFocus;
 }
 
 export interface Model {
@@ -23,6 +28,8 @@ export interface Model {
   diagnostics: Diagnostic[];
   /** True when the input itself has errors (syntax, schema, values): later stages must not run on it. */
   hasErrors: boolean;
+  /** With a pod focus: how many pods were left unread (and unchecked). */
+  unreadPods?: number;
 }
 
 /**
@@ -62,7 +69,7 @@ function resourcesWithErrors(resources: readonly Resource[], diagnostics: readon
  * (and the model reports hasErrors, so nothing is compiled from it).
  */
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
-  const loaded = loadResources([...sources]);
+  const loaded = options.podFocus ? loadFocused([...sources], options.podFocus) : { ...loadResources([...sources]), unread: undefined };
   const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
   const invalid = resourcesWithErrors(loaded.resources, [...loaded.diagnostics, ...validation]);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));
@@ -76,5 +83,6 @@ export function loadModel(sources: readonly SourceFile[], options: ModelOptions 
     // Findings about the model as a whole (a missing tier) are errors for lint, but the model
     // is still well defined (Felix evaluates it), so they do not stop other commands.
     hasErrors: inputDiagnostics.some((d) => d.severity === 'error'),
+    ...(loaded.unread !== undefined ? { unreadPods: loaded.unread } : {}),
   };
 }

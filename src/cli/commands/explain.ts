@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { syntheticSpan } from '../../diag/index.js';
 import { referenceEvaluator } from '../../eval/index.js';
 import { EndpointDirectory, flowInventory, renderTraceText, resolveFlow, RuleLookup, traceToJson, type FlowSpec } from '../../explain/index.js';
+import { parsePrefix, type PodFocus, type Prefix } from '../../model/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
 import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
@@ -42,6 +43,19 @@ function flowFromFlags(flags: ExplainFlags): FlowSpec {
   return spec;
 }
 
+/** The names and addresses the flow's ends refer to (see PodFocus). */
+function focusOf(flags: ExplainFlags): PodFocus {
+  const names: string[] = [];
+  const addresses: Prefix[] = [];
+  for (const reference of [flags.src, flags.dst]) {
+    const address = reference.includes('/') ? undefined : parsePrefix(reference);
+    if (address) addresses.push(address);
+    else names.push(reference.startsWith('hep:') ? reference.slice('hep:'.length) : reference.slice(reference.lastIndexOf('/') + 1));
+  }
+  for (const hostEndpoint of [flags.ingressHep, flags.egressHep]) if (hostEndpoint !== undefined) names.push(hostEndpoint);
+  return { names, addresses };
+}
+
 export function registerExplain(program: Command, io: Io, setExit: (code: number) => void): void {
   const command = program
     .command('explain')
@@ -63,7 +77,10 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
   addPlanOptions(command)
     .addHelpText('after', '\nExit codes: 0 allowed, 1 denied, 2 usage or input error.')
     .action(async (paths: string[], flags: ExplainFlags) => {
-      const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+      // The policy model's answer needs only the pods the flow touches: the others are not
+      // even parsed (loadFocused). Running the emitted ruleset needs the node's whole program.
+      const podFocus = flags.via === undefined ? focusOf(flags) : undefined;
+      const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false, ...(podFocus ? { podFocus } : {}) });
       const resolved = resolveFlow(flowFromFlags(flags), new EndpointDirectory(model.inventory));
       if (!resolved.ok) throw new UserError(resolved.errors.map((e) => `calpol explain: ${e.message}`).join('\n'));
       // The policy model's answer needs only the endpoints the flow touches (see

@@ -13,11 +13,11 @@ import { resolvePlainScalar, unescapeDoubleQuoted } from './scalars.js';
  * caller parses that file with `yaml`, which also reports any error. So this reader never
  * decides what an unusual input means, and never words an error.
  */
-export function parseFastYaml(text: string, onListItem?: ListItemSink): YNode[] | undefined {
+export function parseFastYaml(text: string, onListItem?: ListItemSink, deferListItem?: ListItemDeferral): YNode[] | undefined {
   // Characters YAML forbids or that this subset leaves to the full parser.
   if (/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFEFF\t]|\r(?!\n)|^%/m.test(text)) return undefined;
   try {
-    return new FastYamlReader(text, onListItem).documents();
+    return new FastYamlReader(text, onListItem, deferListItem).documents();
   } catch (error) {
     // Giving up is signalled by an exception so the recursive descent stays readable; it
     // never leaves this function. Anything else is a bug.
@@ -48,6 +48,13 @@ export function readFastYamlNodeAt(text: string, offset: number): YNode | undefi
  * `document` is the index the enclosing document will have in the result.
  */
 export type ListItemSink = (item: YNode, document: number, reread?: NodeReader) => void;
+
+/**
+ * Asked, before an item of a top-level `items:` list is read, with the item's text
+ * [start, end) and the index of its document: true leaves the item unread (not parsed,
+ * not handed to the sink). The caller can read it later with readFastYamlNodeAt.
+ */
+export type ListItemDeferral = (start: number, end: number, document: number) => boolean;
 
 /** Reads the node at an offset of the text again (see readFastYamlNodeAt). */
 export type NodeReader = (offset: number) => YNode | undefined;
@@ -82,6 +89,7 @@ class FastYamlReader {
   constructor(
     private readonly text: string,
     private readonly onListItem?: ListItemSink,
+    private readonly deferListItem?: ListItemDeferral,
   ) {
     this.reread = fastYamlNodeReader(text);
   }
@@ -241,6 +249,14 @@ class FastYamlReader {
     let line: Line | undefined = first;
     let end = first.content;
     while (line && line.indent === first.indent && this.isSeqIndicator(line.content)) {
+      if (sink && this.deferListItem) {
+        const itemEnd = this.itemEnd(line);
+        if (this.deferListItem(line.start, itemEnd, this.document)) {
+          this.pos = itemEnd;
+          line = this.nextContentLine(this.pos);
+          continue;
+        }
+      }
       const item = this.seqItem(line);
       if (sink) sink(item, this.document, this.reread);
       else seq.items.push(item);
@@ -250,6 +266,24 @@ class FastYamlReader {
     if (line && line.indent > first.indent) throw new GiveUp();
     seq.end = end;
     return seq;
+  }
+
+  /**
+   * Where the sequence item starting on `line` ends: at the next line with content that is
+   * indented no more than its `-` (comment and blank lines do not end it), or at the end.
+   */
+  private itemEnd(line: Line): number {
+    const text = this.text;
+    let start = this.lineEnd(line.content) + 1;
+    while (start < text.length) {
+      let content = start;
+      while (text.charCodeAt(content) === 32) content++;
+      const c = text.charCodeAt(content);
+      if (Number.isNaN(c)) return text.length;
+      if (c !== 10 && c !== 13 && c !== 35 && content - start <= line.indent) return start;
+      start = this.lineEnd(content) + 1;
+    }
+    return text.length;
   }
 
   private seqItem(line: Line): YNode {

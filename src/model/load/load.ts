@@ -33,6 +33,26 @@ export interface LoadSource {
 export interface LoadResult {
   resources: Resource[];
   diagnostics: Diagnostic[];
+  /** List items left unread (LoadOptions.deferItem), each able to load itself later. */
+  deferred?: DeferredItem[];
+}
+
+export interface LoadOptions {
+  /**
+   * Asked for each item of a `kind: List` read by the fast YAML reader, with the file's
+   * text and the item's [start, end): true leaves it unread, in `deferred`.
+   */
+  deferItem?: (text: string, start: number, end: number) => boolean;
+}
+
+/** A list item left unread: its text, and how to read and decode it into a result after all. */
+export interface DeferredItem {
+  file: string;
+  text: string;
+  start: number;
+  end: number;
+  /** False when the fast reader cannot read the item alone (the caller must load the file whole). */
+  load(into: LoadResult): boolean;
 }
 
 /**
@@ -43,7 +63,7 @@ export interface LoadResult {
  * Unknown fields do not break the shape: such a resource is returned, and validated, with
  * its unknown fields dropped. Callers must not compile anything from input with errors.
  */
-export function loadResources(sources: readonly LoadSource[]): LoadResult {
+export function loadResources(sources: readonly LoadSource[], options: LoadOptions = {}): LoadResult {
   const result: LoadResult = { resources: [], diagnostics: [] };
   const pointers: DecodeContext['pointers'] = new Map();
   for (const source of sources) {
@@ -52,13 +72,13 @@ export function loadResources(sources: readonly LoadSource[]): LoadResult {
       result.diagnostics.push(decoded.diagnostic);
       continue;
     }
-    loadText(source.file, decoded.text, result, pointers);
+    loadText(source.file, decoded.text, result, pointers, options);
   }
   return result;
 }
 
 /** Parses and decodes one file's text, appending to `result`. */
-export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map()): void {
+export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map(), options: LoadOptions = {}): void {
   const lines = new LineIndex(text);
   const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lines.starts };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
@@ -69,7 +89,18 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
     if (!buffer) streamed.set(document, (buffer = { resources: [], diagnostics: [] }));
     loadListItem(item, { ...ctx, diagnostics: buffer.diagnostics, reread }, buffer.resources);
   };
-  const parsed = parseYamlFile(file, text, result.diagnostics, { lines, onListItem });
+  const deferredBy = new Map<number, [number, number][]>();
+  const deferItem = options.deferItem;
+  const deferListItem = deferItem
+    ? (start: number, end: number, document: number) => {
+        if (!deferItem(text, start, end)) return false;
+        let list = deferredBy.get(document);
+        if (!list) deferredBy.set(document, (list = []));
+        list.push([start, end]);
+        return true;
+      }
+    : undefined;
+  const parsed = parseYamlFile(file, text, result.diagnostics, { lines, onListItem, deferListItem });
   parsed.documents.forEach((root, index) => {
     if (isNull(root)) return; // an empty document
     if (root.kind !== 'map') {
@@ -82,6 +113,23 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
       // Loops, not push(...array): a List can hold more items than a call takes arguments.
       for (const resource of items.resources) result.resources.push(resource);
       for (const diagnostic of items.diagnostics) result.diagnostics.push(diagnostic);
+    }
+    const deferred = parsed.fast && parsed.reread ? deferredBy.get(index) : undefined;
+    if (deferred && isStreamedList(root)) {
+      const reread = parsed.reread as NodeReader;
+      result.deferred ??= [];
+      for (const [start, end] of deferred) {
+        const load = (into: LoadResult) => {
+          // The item's node starts at its first token after `- `.
+          let at = text.indexOf('-', start) + 1;
+          while (text.charCodeAt(at) === 32) at++;
+          const item = reread(at);
+          if (item === undefined) return false;
+          loadListItem(item, { ...ctx, diagnostics: into.diagnostics, reread }, into.resources);
+          return true;
+        };
+        result.deferred.push({ file, text, start, end, load });
+      }
     }
   });
 }

@@ -3,7 +3,7 @@ import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import { yamlSyntax } from '../rules/index.js';
 import type { YNode } from '../schema/index.js';
 import { parseFastJson } from './fast-json.js';
-import { fastYamlNodeReader, parseFastYaml, type ListItemSink, type NodeReader } from './fast-yaml.js';
+import { fastYamlNodeReader, parseFastYaml, type ListItemDeferral, type ListItemSink, type NodeReader } from './fast-yaml.js';
 import { fromYamlDocument } from './from-yaml.js';
 
 export interface ParsedFile {
@@ -27,6 +27,8 @@ export interface ParseOptions {
   fast?: boolean;
   lines?: LineIndex;
   onListItem?: ListItemSink;
+  /** With onListItem: list items the fast YAML reader may leave unread (see ListItemDeferral). */
+  deferListItem?: ListItemDeferral;
 }
 
 /**
@@ -42,7 +44,7 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
   // A JSON text starts with `{` or `[`, where the YAML reader never hands over list items,
   // so when it gives up on such a file nothing has been handed over twice.
   if (options.fast !== false) {
-    const fastYaml = parseFastYaml(text, options.onListItem);
+    const fastYaml = parseFastYaml(text, options.onListItem, options.deferListItem);
     const documents = fastYaml ?? parseFastJson(text, options.onListItem);
     if (documents) {
       parsed.documents = documents;
