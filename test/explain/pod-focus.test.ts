@@ -125,3 +125,15 @@ describe('which list items explain may leave unread', () => {
     expect(await explainCli(dir, 'shop/alpha', 'shop/bravo', 'tcp', 80)).toBe(explainWhole(model, 'shop/alpha', 'shop/bravo', 'tcp', 80));
   });
 });
+
+describe('a WorkloadEndpoint named by its pod', () => {
+  it('lends its addresses too: a pod sharing one is read', () => {
+    const wep = `---\napiVersion: projectcalico.org/v3\nkind: WorkloadEndpoint\nmetadata:\n  name: node--1-k8s-web--0-eth0\n  namespace: shop\nspec:\n  orchestrator: k8s\n  node: node-1\n  pod: web-0\n  endpoint: eth0\n  interfaceName: cali0123456789a\n  ipNetworks:\n  - 10.0.0.5/32\n`;
+    const yaml = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n${podList([pod('bravo', '10.0.0.2'), pod('other', '10.0.0.5'), pod('third', '10.0.0.6')])}${wep}`;
+    const focused = loadModel([{ file: 'all.yaml', bytes: encoder.encode(yaml) }], { podFocus: { names: ['web-0', 'bravo'], addresses: [] } });
+    const names = focused.inventory.endpoints.map((e) => e.name).sort();
+    expect(names).toContain('other');
+    expect(names).not.toContain('third');
+    expect(focused.unreadPods).toBe(1);
+  });
+});

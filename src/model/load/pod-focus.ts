@@ -146,7 +146,7 @@ function overlapsWordOf(text: string, start: number, end: number, addresses: rea
   return false;
 }
 
-/** Address-like string values (comma-separated lists split) anywhere in the resources the flow names. */
+/** Address-like string values (comma-separated lists split) anywhere in the resources the flow names (by their own or their pod's name). */
 function addressesOfNamed(resources: readonly Resource[], names: readonly string[]): Prefix[] {
   const wanted = new Set(names);
   const found: Prefix[] = [];
@@ -160,8 +160,9 @@ function addressesOfNamed(resources: readonly Resource[], names: readonly string
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
   };
   for (const resource of resources) {
-    const name = (resource as { metadata?: { name?: string } }).metadata?.name;
-    if (name !== undefined && wanted.has(name)) visit({ ...resource, span: undefined, spans: undefined });
+    // A WorkloadEndpoint also answers to its pod's name (explain's namespace/pod).
+    const names = [resource.metadata.name, ...(resource.kind === 'WorkloadEndpoint' ? [resource.spec.pod, resource.spec.workload] : [])];
+    if (names.some((name) => name !== undefined && wanted.has(name))) visit({ ...resource, span: undefined, spans: undefined });
   }
   return found;
 }
