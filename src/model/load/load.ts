@@ -47,7 +47,6 @@ export interface LoadOptions {
 
 /** A list item left unread: its text, and how to read and decode it into a result after all. */
 export interface DeferredItem {
-  file: string;
   text: string;
   start: number;
   end: number;
@@ -128,7 +127,7 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
           loadListItem(item, { ...ctx, diagnostics: into.diagnostics, reread }, into.resources);
           return true;
         };
-        result.deferred.push({ file, text, start, end, load });
+        result.deferred.push({ text, start, end, load });
       }
     }
   });

@@ -1,4 +1,4 @@
-import { parsePrefix, type Prefix } from '../address.js';
+import { parsePrefix, prefixContains, type Prefix } from '../address.js';
 import type { Resource } from '../resources.js';
 import { loadResources, type LoadResult, type LoadSource } from './load.js';
 
@@ -33,9 +33,10 @@ export function loadFocused(sources: readonly LoadSource[], focus: PodFocus): Lo
   delete loaded.deferred;
   if (deferred.length === 0) return { ...loaded, unread: 0 };
   const addresses = [...focus.addresses, ...addressesOfNamed(loaded.resources, focus.names)];
+  const byFamily = { 4: addresses.filter((a) => a.version === 4), 6: addresses.filter((a) => a.version === 6) };
   let unread = 0;
   for (const item of deferred) {
-    if (!overlapsWordOf(item.text, item.start, item.end, addresses)) {
+    if (!overlapsWordOf(item.text, item.start, item.end, byFamily)) {
       unread++;
       continue;
     }
@@ -63,18 +64,18 @@ export function isPlainPodItem(text: string, start: number, end: number): boolea
   for (let line = start; line < end; ) {
     const next = text.indexOf('\n', line);
     const lineEnd = next < 0 || next > end ? end : next;
-    const keyAt = line === start ? start + column : line + column;
-    let blank = true;
-    let deeper = false;
-    if (line !== start) {
+    const keyAt = line + column;
+    // The first line is `- key: ...`; any other is blank, a comment, deeper, or a top-level key.
+    let topLevel = line === start;
+    if (!topLevel) {
       let at = line;
       while (at < keyAt && text.charCodeAt(at) === 32) at++;
       const c = text.charCodeAt(at);
-      blank = at >= lineEnd || c === 13 || c === 35;
+      const blank = at >= lineEnd || c === 13 || c === 35;
       if (!blank && at < keyAt) return false;
-      deeper = !blank && text.charCodeAt(keyAt) === 32;
-    } else blank = false;
-    if (!blank && !deeper) {
+      topLevel = !blank && text.charCodeAt(keyAt) !== 32;
+    }
+    if (topLevel) {
       KEY.lastIndex = keyAt;
       if (!KEY.test(text) || KEY.lastIndex > lineEnd) return false;
       const key = text.slice(keyAt, KEY.lastIndex - 1);
@@ -114,7 +115,7 @@ class NameFinder {
     }
     return this.names.some((name, index) => {
       let at = this.next[index] as number;
-      if (at !== Number.POSITIVE_INFINITY && (at < start || at === -1)) {
+      if (at < start) {
         const found = text.indexOf(name, start);
         at = found < 0 ? Number.POSITIVE_INFINITY : found;
         this.next[index] = at;
@@ -131,11 +132,9 @@ class NameFinder {
 const IPV4_WORD = /[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:\/[0-9]{1,3})?/g;
 const IPV6_WORD = /[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:\/[0-9]{1,3})?/g;
 
-function overlapsWordOf(text: string, start: number, end: number, addresses: readonly Prefix[]): boolean {
+function overlapsWordOf(text: string, start: number, end: number, addresses: Readonly<Record<4 | 6, readonly Prefix[]>>): boolean {
   const item = text.slice(start, end);
-  for (const pattern of [IPV4_WORD, IPV6_WORD]) {
-    const version = pattern === IPV4_WORD ? 4 : 6;
-    const wanted = addresses.filter((address) => address.version === version);
+  for (const [pattern, wanted] of [[IPV4_WORD, addresses[4]], [IPV6_WORD, addresses[6]]] as const) {
     if (wanted.length === 0) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(item); match; match = pattern.exec(item)) {
@@ -167,9 +166,7 @@ function addressesOfNamed(resources: readonly Resource[], names: readonly string
   return found;
 }
 
+/** One prefix holds the other (only the shorter can hold the longer). */
 function overlaps(a: Prefix, b: Prefix): boolean {
-  if (a.version !== b.version) return false;
-  const bits = a.version === 4 ? 32 : 128;
-  const shift = BigInt(bits - Math.min(a.length, b.length));
-  return a.value >> shift === b.value >> shift;
+  return a.length <= b.length ? prefixContains(a, b) : prefixContains(b, a);
 }
