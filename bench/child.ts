@@ -48,8 +48,9 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
     const cpu = process.cpuUsage();
     const start = performance.now();
     prepared.run();
-    elapsed.push(performance.now() - start);
-    running.times_ms.push((elapsed[elapsed.length - 1] as number) / (prepared.divisor ?? 1));
+    const ms = performance.now() - start;
+    elapsed.push(ms);
+    running.times_ms.push(ms / (prepared.divisor ?? 1));
     const used = process.cpuUsage(cpu);
     running.cpu_ms.push((used.user + used.system) / 1000 / (prepared.divisor ?? 1));
     prepared.afterRun?.();

@@ -126,8 +126,8 @@ export class EndpointChains {
   private readonly shared = new SharedRules();
   /** Chain name by prefix and rule ids (cheap to build for every endpoint). */
   private readonly names = new Map<string, string>();
-  /** Chain body (prefix and rule keys) by name: two bodies with one name would be a hash collision. */
-  private readonly bodies = new Map<string, string>();
+  /** Names given so far: a body (new to `names`) hashing to one of them would be a collision. */
+  private readonly given = new Set<string>();
 
   constructor(private readonly factory: ChainFactory) {}
 
@@ -141,8 +141,8 @@ export class EndpointChains {
     // Keys hold validated names (no NUL) and chain names: joined with NUL, they stay apart.
     const body = [prefix, ...ids.map((id) => this.shared.keys[id])].join('\0');
     const name = assertSafeName(prefix + shortHash(body, MAX_CHAIN_NAME - prefix.length), MAX_CHAIN_NAME);
-    if (this.bodies.has(name)) throw new Error(`bug: two endpoint chain bodies hash to ${name}`);
-    this.bodies.set(name, body);
+    if (this.given.has(name)) throw new Error(`bug: two endpoint chain bodies hash to ${name}`);
+    this.given.add(name);
     this.names.set(idKey, name);
     this.factory.add({ name, rules: ids.map((id) => this.shared.rules[id] as Rule) });
     return name;
