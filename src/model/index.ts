@@ -2,7 +2,7 @@
 export * from './resources.js';
 export * from './types.js';
 export * from './pipeline.js';
-export { normalize, normalizeRules, vethNameForWorkload, policyKey, BUILT_IN_TIERS, k8sSelectorToCalico } from './normalize/index.js';
+export { normalize, normalizeRules, vethNameForWorkload, policyKey, canonicalPolicies, comparePolicyIdentity, isCanonicalPolicyList, BUILT_IN_TIERS, k8sSelectorToCalico } from './normalize/index.js';
 export type { NormalizeOptions, NormalizeResult } from './normalize/index.js';
 export { parseCidr, normalizeCidr, type ParsedCidr } from './normalize/net.js';
 export * from './address.js';

@@ -174,7 +174,7 @@ export interface IPPool {
  */
 export interface PolicySet {
   tiers: Tier[];
-  policies: Policy[];
+  policies: readonly Policy[];
   profiles: Profile[];
   networkSets: NetworkSet[];
   ipPools: IPPool[];

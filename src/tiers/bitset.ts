@@ -126,6 +126,23 @@ export class Bitset {
   }
 
   /** Members in ascending order. */
+  /** The members in ascending order, as an array (a sparse set's own: never mutate it). */
+  memberArray(): Int32Array {
+    if (this.sorted) return this.sorted;
+    const words = this.words!;
+    const list = new Int32Array(this.count());
+    let next = 0;
+    for (let w = 0; w < words.length; w++) {
+      let word = words[w]!;
+      while (word !== 0) {
+        const lowest = word & -word;
+        list[next++] = (w << 5) + (31 - Math.clz32(lowest));
+        word ^= lowest;
+      }
+    }
+    return list;
+  }
+
   *members(): IterableIterator<number> {
     if (this.sorted) {
       yield* this.sorted;

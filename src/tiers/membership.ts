@@ -19,8 +19,20 @@ export class MembershipIndex {
   private readonly presentCache = new Map<string, Bitset>();
   readonly size: number;
 
-  constructor(private readonly items: readonly Labelled[]) {
-    this.size = items.length;
+  /** The items are the segments one after another (the plan's: endpoints, then network sets). */
+  private readonly segments: readonly (readonly Labelled[])[];
+
+  constructor(...segments: readonly (readonly Labelled[])[]) {
+    this.segments = segments;
+    this.size = segments.reduce((sum, segment) => sum + segment.length, 0);
+  }
+
+  private labelsOf(index: number): Readonly<Record<string, string>> {
+    for (const segment of this.segments) {
+      if (index < segment.length) return (segment[index] as Labelled).labels;
+      index -= segment.length;
+    }
+    throw new Error(`bug: item ${index} is past the end of the membership index`);
   }
 
   /*
@@ -30,20 +42,44 @@ export class MembershipIndex {
    * of 50k endpoints up front was most of the plan's time.
    */
   private postings(key: string): Map<string, number[]> {
-    let values = this.byValue.get(key);
+    const values = this.byValue.get(key);
     if (values) return values;
-    values = new Map();
-    const items = this.items;
-    for (let index = 0; index < items.length; index++) {
-      const labels = (items[index] as Labelled).labels;
-      if (!Object.hasOwn(labels, key)) continue;
-      const value = labels[key] as string;
-      const members = values.get(value);
-      if (members) members.push(index);
-      else values.set(value, [index]);
+    this.buildPostings([key]);
+    return this.byValue.get(key) as Map<string, number[]>;
+  }
+
+  /**
+   * Builds the postings of every label key these selectors name, in one pass over the items,
+   * before they are evaluated. Each pass reads the labels of every endpoint, which lie all
+   * over the heap: one pass for six keys cost little more than one pass for one key.
+   */
+  preparePostings(selectors: Iterable<Selector>): void {
+    const keys = new Set<string>();
+    for (const selector of selectors) collectLabelKeys(selector.root, keys);
+    this.buildPostings([...keys].filter((key) => !this.byValue.has(key)));
+  }
+
+  /** One pass over the items for these keys (value → items, in item order). */
+  private buildPostings(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const tables = keys.map(() => new Map<string, number[]>());
+    let offset = 0;
+    for (const segment of this.segments) {
+      for (let position = 0; position < segment.length; position++) {
+        const labels = (segment[position] as Labelled).labels;
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k] as string;
+          if (!Object.hasOwn(labels, key)) continue;
+          const value = labels[key] as string;
+          const values = tables[k] as Map<string, number[]>;
+          const members = values.get(value);
+          if (members) members.push(offset + position);
+          else values.set(value, [offset + position]);
+        }
+      }
+      offset += segment.length;
     }
-    this.byValue.set(key, values);
-    return values;
+    keys.forEach((key, k) => this.byValue.set(key, tables[k] as Map<string, number[]>));
   }
 
   /** The items a selector selects (shared, never mutate). */
@@ -92,7 +128,7 @@ export class MembershipIndex {
     for (; next < ordered.length && !result.isSparse(); next++) result = result.and(this.evaluate(ordered[next] as SelectorNode));
     const rest = ordered.slice(next);
     if (rest.length === 0 || result.isEmpty()) return result;
-    return result.filter((member) => rest.every((operand) => matches(operand, (this.items[member] as Labelled).labels)));
+    return result.filter((member) => rest.every((operand) => matches(operand, this.labelsOf(member))));
   }
 
   /** Items whose label `key` has a value satisfying `test`. */
@@ -142,4 +178,22 @@ function evaluationCost(node: SelectorNode): number {
   if (node.kind === 'eq') return 0;
   if (node.kind === 'all' || node.kind === 'global') return 2;
   return 1;
+}
+
+/** The label keys a selector names. */
+function collectLabelKeys(node: SelectorNode, keys: Set<string>): void {
+  switch (node.kind) {
+    case 'all':
+    case 'global':
+      return;
+    case 'not':
+      collectLabelKeys(node.operand, keys);
+      return;
+    case 'and':
+    case 'or':
+      for (const operand of node.operands) collectLabelKeys(operand, keys);
+      return;
+    default:
+      keys.add(node.label);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Policy, Tier } from '../model/index.js';
+import { comparePolicyIdentity, type Policy, type Tier } from '../model/index.js';
 
 /**
  * How policies with equal `order` in one tier are ordered.
@@ -27,20 +27,9 @@ export function compareTiers(a: Tier, b: Tier): number {
   return compareBytes(a.name, b.name);
 }
 
-const isGlobalKind = (policy: Policy) => policy.namespace === undefined;
-
 /** Upstream's tie-break string: `<name>/<namespace>/<kind>`. */
 export function upstreamTieKey(policy: Policy): string {
   return `${policy.name}/${policy.namespace ?? ''}/${policy.kind}`;
-}
-
-function compareTieCalpol(a: Policy, b: Policy): number {
-  if (isGlobalKind(a) !== isGlobalKind(b)) return isGlobalKind(a) ? -1 : 1;
-  return (
-    compareBytes(a.namespace ?? '', b.namespace ?? '') ||
-    compareBytes(a.name, b.name) ||
-    compareBytes(a.kind, b.kind)
-  );
 }
 
 /** Policy order inside a tier: `order` ascending with nil = +infinity, then the tie-break. */
@@ -49,6 +38,70 @@ export function comparePolicies(tieBreak: TieBreak): (a: Policy, b: Policy) => n
     const aOrder = a.order ?? Infinity;
     const bOrder = b.order ?? Infinity;
     if (aOrder !== bOrder) return aOrder < bOrder ? -1 : 1;
-    return tieBreak === 'upstream' ? compareBytes(upstreamTieKey(a), upstreamTieKey(b)) : compareTieCalpol(a, b);
+    return tieBreak === 'upstream' ? compareBytes(upstreamTieKey(a), upstreamTieKey(b)) : comparePolicyIdentity(a, b);
   };
+}
+
+const orderOf = (policy: Policy): number => policy.order ?? Infinity;
+
+/** Whether the policies are in comparePolicyIdentity order (one comparison per neighbour pair). */
+function inIdentityOrder(policies: readonly Policy[]): boolean {
+  for (let index = 1; index < policies.length; index++) {
+    if (comparePolicyIdentity(policies[index - 1] as Policy, policies[index] as Policy) >= 0) return false;
+  }
+  return true;
+}
+
+function groupByTier(policies: readonly Policy[]): Map<string, Policy[]> {
+  const byTier = new Map<string, Policy[]>();
+  for (const policy of policies) {
+    const list = byTier.get(policy.tier);
+    if (list) list.push(policy);
+    else byTier.set(policy.tier, [policy]);
+  }
+  return byTier;
+}
+
+/**
+ * Each tier's policies (by tier name) in evaluation order: the same lists as grouping by
+ * tier and sorting each group with comparePolicies(tieBreak).
+ *
+ * Why not just that: at ten thousand policies in a large heap, each comparison reads two
+ * policy records and their name strings from memory no cache holds any more, and the
+ * n log n comparisons were most of the plan's time (growing 2.2-2.5x when the input
+ * doubled). With the calpol tie-break, policies already in comparePolicyIdentity order only
+ * need a stable grouping by tier and `order`: one linear pass. `knownInIdentityOrder` says
+ * the caller knows they are (a list normalize sorted, see isCanonicalPolicyList); otherwise
+ * the order is checked here. Any other input, or the upstream tie-break, is sorted.
+ */
+export function policiesByTier(policies: readonly Policy[], tieBreak: TieBreak, knownInIdentityOrder = false): Map<string, Policy[]> {
+  const sortEach = () => {
+    const byTier = groupByTier(policies);
+    for (const list of byTier.values()) list.sort(comparePolicies(tieBreak));
+    return byTier;
+  };
+  if (tieBreak !== 'calpol' || !(knownInIdentityOrder || inIdentityOrder(policies))) return sortEach();
+  const byTierAndOrder = new Map<string, Map<number, Policy[]>>();
+  // Neighbours mostly share tier and order (a namespace's policies), so the last group is reused.
+  let last: { tier: string; order: number; group: Policy[] } | undefined;
+  for (const policy of policies) {
+    const order = orderOf(policy);
+    if (Number.isNaN(order)) return sortEach();
+    if (last && last.tier === policy.tier && last.order === order) {
+      last.group.push(policy);
+      continue;
+    }
+    let byOrder = byTierAndOrder.get(policy.tier);
+    if (!byOrder) byTierAndOrder.set(policy.tier, (byOrder = new Map()));
+    let group = byOrder.get(order);
+    if (!group) byOrder.set(order, (group = []));
+    group.push(policy);
+    last = { tier: policy.tier, order, group };
+  }
+  const byTier = new Map<string, Policy[]>();
+  for (const [tier, byOrder] of byTierAndOrder) {
+    const orders = [...byOrder.keys()].sort((a, b) => a - b);
+    byTier.set(tier, orders.flatMap((order) => byOrder.get(order) as Policy[]));
+  }
+  return byTier;
 }

@@ -1,7 +1,7 @@
-import type { Endpoint, Inventory, Policy, PolicySet, Profile, Tier, TierDefaultAction } from '../model/index.js';
+import { isCanonicalPolicyList, type Endpoint, type Inventory, type Policy, type PolicySet, type Profile, type Tier, type TierDefaultAction } from '../model/index.js';
 import { defaultFailsafe, type FailsafeConfig } from './failsafe.js';
 import { MembershipIndex } from './membership.js';
-import { comparePolicies, compareTiers, type TieBreak } from './order.js';
+import { compareTiers, policiesByTier, type TieBreak } from './order.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -66,23 +66,18 @@ export interface EndpointPlan {
 
 export function buildTierPlan(policySet: PolicySet, inventory: Inventory, options: PlanOptions = {}): TierPlan {
   const tieBreak = options.tieBreak ?? 'calpol';
-  const byTier = new Map<string, Policy[]>();
-  for (const policy of policySet.policies) {
-    let list = byTier.get(policy.tier);
-    if (!list) byTier.set(policy.tier, (list = []));
-    list.push(policy);
-  }
-  const order = comparePolicies(tieBreak);
-  const tiers = [...policySet.tiers]
-    .sort(compareTiers)
-    .map((tier) => ({ tier, policies: [...(byTier.get(tier.name) ?? [])].sort(order) }));
-  const labelled = [...inventory.endpoints, ...policySet.networkSets];
+  const byTier = policiesByTier(policySet.policies, tieBreak, isCanonicalPolicyList(policySet.policies));
+  const tiers = [...policySet.tiers].sort(compareTiers).map((tier) => ({ tier, policies: byTier.get(tier.name) ?? [] }));
+  // Built when first asked for: commands that plan a few endpoints look up a few profiles.
+  let profiles: Map<string, Profile> | undefined;
   return {
     policySet,
     inventory,
     tiers,
-    profiles: new Map(policySet.profiles.map((profile) => [profile.name, profile])),
-    membership: new MembershipIndex(labelled),
+    get profiles() {
+      return (profiles ??= new Map(policySet.profiles.map((profile) => [profile.name, profile])));
+    },
+    membership: new MembershipIndex(inventory.endpoints, policySet.networkSets),
     tieBreak,
     failsafe: options.failsafe ?? defaultFailsafe(),
   };
@@ -123,26 +118,53 @@ export function selects(plan: TierPlan, policy: Policy, endpoint: Endpoint): boo
 
 /**
  * For each endpoint (by inventory position), the positions in `plan.tiers` of the policies
- * that select it: [tier index, policy index] pairs in evaluation order. Built once per plan
+ * that select it, in evaluation order: endpoint e's are the [tier index, policy index] pairs
+ * `pairs[2k], pairs[2k + 1]` for k from `starts[e]` to `starts[e + 1]`. Built once per plan
  * by walking each policy's member set (cost: the members of every policy's selector), so
- * asking for many endpoints' plans never rescans every policy per endpoint.
+ * asking for many endpoints' plans never rescans every policy per endpoint. Two flat arrays
+ * rather than one list per endpoint: fifty thousand small arrays took longer to allocate
+ * and collect than the walk itself.
  */
-const selectionCache = new WeakMap<TierPlan, Uint32Array[]>();
+interface Selections {
+  starts: Uint32Array;
+  pairs: Uint32Array;
+}
 
-function selectionsOf(plan: TierPlan): Uint32Array[] {
+const selectionCache = new WeakMap<TierPlan, Selections>();
+
+function selectionsOf(plan: TierPlan): Selections {
   let selections = selectionCache.get(plan);
   if (selections) return selections;
   const endpointCount = plan.inventory.endpoints.length;
-  const lists: number[][] = Array.from({ length: endpointCount }, () => []);
+  plan.membership.preparePostings(plan.tiers.flatMap(({ policies }) => policies.map((policy) => policy.selector)));
+  // Each policy's members, in evaluation order (tier by tier), with its [tier, policy] position.
+  const memberLists: Int32Array[] = [];
+  const positions: number[] = [];
   plan.tiers.forEach(({ policies }, tierIndex) => {
     policies.forEach((policy, policyIndex) => {
-      for (const member of plan.membership.members(policy.selector).members()) {
-        if (member >= endpointCount) break; // network sets follow the endpoints
-        (lists[member] as number[]).push(tierIndex, policyIndex);
-      }
+      memberLists.push(plan.membership.members(policy.selector).memberArray());
+      positions.push(tierIndex, policyIndex);
     });
   });
-  selections = lists.map((list) => Uint32Array.from(list));
+  // A counting sort by endpoint: count, then place in evaluation order (network sets, which
+  // follow the endpoints in the membership index, are left out).
+  const starts = new Uint32Array(endpointCount + 1);
+  for (const members of memberLists) {
+    for (let k = 0; k < members.length && (members[k] as number) < endpointCount; k++) starts[(members[k] as number) + 1]! += 1;
+  }
+  for (let endpoint = 0; endpoint < endpointCount; endpoint++) starts[endpoint + 1]! += starts[endpoint]!;
+  const next = starts.slice(0, endpointCount);
+  const pairs = new Uint32Array(2 * (starts[endpointCount] as number));
+  memberLists.forEach((members, list) => {
+    const tierIndex = positions[2 * list] as number;
+    const policyIndex = positions[2 * list + 1] as number;
+    for (let k = 0; k < members.length && (members[k] as number) < endpointCount; k++) {
+      const slot = next[members[k] as number]!++;
+      pairs[2 * slot] = tierIndex;
+      pairs[2 * slot + 1] = policyIndex;
+    }
+  });
+  selections = { starts, pairs };
   selectionCache.set(plan, selections);
   return selections;
 }
@@ -153,15 +175,16 @@ export function planFor(plan: TierPlan, endpoint: Endpoint, direction: Direction
     throw new Error(`bug: workload endpoints have only normal chains, asked for ${chain}`);
   }
   const index = endpointIndexOf(plan, endpoint);
-  const selected = selectionsOf(plan)[index] as Uint32Array;
+  const { starts, pairs } = selectionsOf(plan);
+  const end = 2 * (starts[index + 1] as number);
   const tiers: AppliedTier[] = [];
   const passByDefault = chain === 'untracked' || chain === 'preDNAT';
-  for (let i = 0; i < selected.length; ) {
-    const tierIndex = selected[i] as number;
+  for (let i = 2 * (starts[index] as number); i < end; ) {
+    const tierIndex = pairs[i] as number;
     const { tier, policies } = plan.tiers[tierIndex] as OrderedTier;
     const applied: Policy[] = [];
-    for (; i < selected.length && selected[i] === tierIndex; i += 2) {
-      const policy = policies[selected[i + 1] as number] as Policy;
+    for (; i < end && pairs[i] === tierIndex; i += 2) {
+      const policy = policies[pairs[i + 1] as number] as Policy;
       if (policy.appliesTo[direction] && inChain(policy, chain, direction)) applied.push(policy);
     }
     if (applied.length === 0) continue;

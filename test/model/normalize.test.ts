@@ -254,7 +254,7 @@ describe('duplicates', () => {
 
   it('does not treat same-named resources of different kinds or namespaces as duplicates', () => {
     const { policySet, diagnostics } = normalize([np('a', 'x', {}), np('b', 'x', {}), gnp('x', {}), resource('StagedNetworkPolicy', { name: 'x', namespace: 'a' }, {})]);
-    expect(policySet.policies.map((p) => p.key)).toEqual(['gnp/x', 'np/a/x', 'np/b/x', 'snp/a/x']);
+    expect(policySet.policies.map((p) => p.key)).toEqual(['gnp/x', 'np/a/x', 'snp/a/x', 'np/b/x']);
     expect(diagnostics).toEqual([]);
   });
 });

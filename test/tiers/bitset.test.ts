@@ -31,6 +31,7 @@ describe('Bitset', () => {
         const want = apply(second, apply(first, new Set(x), new Set(y)), new Set(z));
         const got = a[first](b)[second](c);
         expect([...got.members()]).toEqual([...want].sort((p, q) => p - q));
+        expect([...got.memberArray()]).toEqual([...want].sort((p, q) => p - q));
         expect(got.count()).toBe(want.size);
         expect(got.isEmpty()).toBe(want.size === 0);
         for (let i = 0; i < SIZE; i++) expect(got.has(i)).toBe(want.has(i));

@@ -66,6 +66,28 @@ describe('selector membership index', () => {
     );
   });
 
+  it('postings prepared in one pass, over items in two segments, select what matches() accepts (fast-check, seeded)', () => {
+    fc.assert(
+      fc.property(fc.array(labels, { maxLength: 120 }), fc.nat(), fc.array(tree, { minLength: 1, maxLength: 4 }), (items, cut, nodes) => {
+        const parsed = nodes.map((node) => {
+          const result = parseSelector(canonicalString(node));
+          if (!result.ok) throw new Error(`generated selector does not parse: ${canonicalString(node)}`);
+          return result.selector;
+        });
+        const split = items.length === 0 ? 0 : cut % (items.length + 1);
+        const labelled = items.map((l) => ({ labels: l }));
+        const index = new MembershipIndex(labelled.slice(0, split), labelled.slice(split));
+        expect(index.size).toBe(items.length);
+        index.preparePostings(parsed.slice(0, -1)); // the last selector's keys may still be built lazily
+        for (const selector of parsed) {
+          const expected = items.flatMap((item, i) => (matches(selector, item) ? [i] : []));
+          expect([...index.members(selector).members()], selector.canonical).toEqual(expected);
+        }
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
   it('bitset filter keeps the form that fits: sparse stays sparse, dense becomes sparse when few remain', () => {
     const dense = Bitset.full(100);
     expect(dense.isSparse()).toBe(false);

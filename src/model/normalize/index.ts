@@ -25,7 +25,7 @@ import {
 } from './inventory.js';
 import { EffectiveLabels } from './labels.js';
 import { normalizeIPPool, normalizeNetworkSet } from './network.js';
-import { normalizePolicy } from './policies.js';
+import { canonicalPolicies, normalizePolicy } from './policies.js';
 import { buildProfiles, ProfileReferences } from './profiles.js';
 import { inventoryIncomplete } from './rules.js';
 import { SelectorCache } from './selectors.js';
@@ -33,7 +33,7 @@ import { buildTiers, compareText } from './tiers.js';
 
 export { normalizeRules } from './rules.js';
 export { vethNameForWorkload } from './inventory.js';
-export { policyKey } from './policies.js';
+export { canonicalPolicies, comparePolicyIdentity, isCanonicalPolicyList, policyKey } from './policies.js';
 export { BUILT_IN_TIERS } from './tiers.js';
 export { k8sSelectorToCalico } from './k8s-policy.js';
 
@@ -206,7 +206,7 @@ export function normalize(resources: readonly Resource[], options: NormalizeOpti
   return {
     policySet: {
       tiers: tiers.tiers,
-      policies: policies.sort(byKey),
+      policies: canonicalPolicies(policies),
       profiles: [...profiles.profiles.values()].sort(byName),
       networkSets: networkSets.sort(byKey),
       ipPools: buckets.ipPools.map(normalizeIPPool).sort(byName),
