@@ -1,4 +1,5 @@
 import { wantsAnotherRun } from './runs.js';
+import { collectAndSettle } from './settle.js';
 import { stepNamed } from './steps/index.js';
 import { readSources } from './steps/types.js';
 
@@ -44,7 +45,7 @@ function measure(name: string, dir: string, node: string, runs: number, seed: nu
   let firstRunRss: number | undefined;
   const elapsed: number[] = [];
   while (wantsAnotherRun(elapsed, runs)) {
-    gc?.();
+    collectAndSettle(gc);
     const cpu = process.cpuUsage();
     const start = performance.now();
     prepared.run();

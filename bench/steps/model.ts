@@ -5,7 +5,7 @@ import { referenceEvaluator } from '../../src/eval/index.js';
 import { EndpointDirectory, renderTraceText, resolveFlow, RuleLookup, type FlowSpec } from '../../src/explain/index.js';
 import { lintSources } from '../../src/lint/index.js';
 import { loadModel, type Endpoint, type Model } from '../../src/model/index.js';
-import { buildTierPlan } from '../../src/tiers/index.js';
+import { buildTierPlan, planFor } from '../../src/tiers/index.js';
 import { Random } from '../generate/random.js';
 import { consume, loadValid, planOf, type PreparedStep, type Step, type StepContext } from './types.js';
 
@@ -34,10 +34,18 @@ export const loadStep: Step = {
 
 export const planStep: Step = {
   name: 'plan',
-  description: 'buildTierPlan: tier and policy order, selector membership',
-  prepare(context: StepContext): PreparedStep {
+  description: "buildTierPlan + the first endpoint's planFor: tier and policy order, every policy's selector membership, each endpoint's selecting policies (what a compile does before its first chain)",
+  prepare(context: StepContext): PreparedStep | string {
     const model = loadValid(context.sources);
-    return { run: () => consume(buildTierPlan(model.policySet, model.inventory)) };
+    const first = model.inventory.endpoints[0];
+    if (!first) return 'the cluster has no endpoints';
+    // buildTierPlan only orders; membership is computed on first use, which the first planFor is.
+    return {
+      run() {
+        const plan = buildTierPlan(model.policySet, model.inventory);
+        consume(planFor(plan, first, 'ingress'));
+      },
+    };
   },
 };
 
