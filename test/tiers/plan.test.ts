@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
-import { canonicalPolicies, isCanonicalPolicyList, type Endpoint, type Policy, type PolicySet, type Tier } from '../../src/model/index.js';
+import { canonicalPolicies, comparePolicyIdentity, isCanonicalPolicyList, type Endpoint, type Policy, type PolicySet, type Tier } from '../../src/model/index.js';
 import { matches, parseSelector, type Selector } from '../../src/selector/index.js';
 import { buildTierPlan, comparePolicies, compareTiers, planFor, policiesByTier, type TieBreak } from '../../src/tiers/index.js';
 
@@ -140,6 +140,12 @@ describe('canonical policy lists', () => {
     expect(isCanonicalPolicyList(canonical)).toBe(true);
     expect(isCanonicalPolicyList([...canonical])).toBe(false);
     expect(canonical.map((p) => p.key)).toEqual(['GlobalNetworkPolicy//z', 'NetworkPolicy/ns1/b']);
+  });
+
+  it('are in comparePolicyIdentity order even for names holding a NUL (which validation rejects)', () => {
+    const drawn = { kind: 'NetworkPolicy' as const, namespace: 'ns1' as const, tier: 'default' as const, order: undefined, selector: 0, ingress: true, egress: false };
+    const policies = ['a', 'a\u0000A', 'a-', 'a\u0001'].map((name) => policyOf({ ...drawn, name }));
+    expect(canonicalPolicies(policies).map((p) => p.name)).toEqual([...policies].sort(comparePolicyIdentity).map((p) => p.name));
   });
 });
 
