@@ -12,32 +12,51 @@ export interface Span {
   length: number;
 }
 
-/** Index of the start of every line of a text, for offset → line/column lookups. */
+/**
+ * Index of the start of every line of a text, for offset → line/column lookups. Lines are
+ * indexed as far into the text as positions are asked for: explain reads two pods of a
+ * 15 MB pod list, and indexing its 400 000 lines up front was 60 ms of an explain at L.
+ */
 export class LineIndex {
-  /** Offset of the first character of every line (indexOf is several times faster than a charCodeAt loop). */
-  readonly starts: Int32Array;
+  /** Offsets of the line starts indexed so far, ascending (indexOf is several times faster than a charCodeAt loop). */
+  private readonly starts: number[] = [0];
+  /** Where the next line break not yet indexed is looked for (the text's length once all are). */
+  private searchFrom = 0;
 
-  constructor(readonly text: string) {
-    const starts: number[] = [0];
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-    this.starts = Int32Array.from(starts);
+  constructor(readonly text: string) {}
+
+  /** Indexes one more line start; false at the end of the text. */
+  private indexNext(): boolean {
+    if (this.searchFrom >= this.text.length) return false;
+    const at = this.text.indexOf('\n', this.searchFrom);
+    if (at < 0) {
+      this.searchFrom = this.text.length;
+      return false;
+    }
+    this.starts.push(at + 1);
+    this.searchFrom = at + 1;
+    return true;
   }
 
   /** 1-based line and column of a 0-based offset. */
   position(offset: number): { line: number; column: number } {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Every line start up to the offset must be known: index until one reaches it.
+    while ((this.starts[this.starts.length - 1] as number) < clamped && this.indexNext());
+    const starts = this.starts;
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if ((this.starts[mid] as number) <= clamped) low = mid;
+      if ((starts[mid] as number) <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: clamped - (this.starts[low] as number) + 1 };
+    return { line: low + 1, column: clamped - (starts[low] as number) + 1 };
   }
 
   /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
+    while (this.starts.length <= line && this.indexNext());
     const start = this.starts[line - 1];
     if (start === undefined) return '';
     const next = this.starts[line];

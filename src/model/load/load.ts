@@ -79,7 +79,7 @@ export function loadResources(sources: readonly LoadSource[], options: LoadOptio
 /** Parses and decodes one file's text, appending to `result`. */
 export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map(), options: LoadOptions = {}): void {
   const lines = new LineIndex(text);
-  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, starts: lines.starts };
+  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
   // ListItemSink), into a buffer per document, kept only if that document is a List.
   const streamed = new Map<number, LoadResult>();
@@ -138,9 +138,8 @@ function isStreamedList(map: MapNode): boolean {
   return kind?.kind === 'scalar' && typeof kind.value === 'string' && isListKind(kind.value);
 }
 
-/** Decoding context plus the file's line starts, which each resource's lazy spans keep. */
+/** Decoding context (its line index is what each resource's lazy spans keep). */
 interface FileContext extends DecodeContext {
-  starts: Int32Array;
   /** Set when the fast YAML reader read the file: nodes can then be read again from their offset. */
   reread?: NodeReader;
 }
@@ -250,7 +249,7 @@ function decodeResource(map: MapNode, kind: Resource['kind'], apiVersion: string
     metadata: { ...metadata, name: metadata.name ?? '' },
     spec: (body.spec as object | undefined) ?? {},
     span: nodeSpan(ctx, map),
-    spans: onDemand ? spansOnDemand(ctx.file, ctx.starts, recordAgain(map.start, schema.document, ctx)) : lazySpans(ctx.file, ctx.starts, positions.spans),
+    spans: onDemand ? spansOnDemand(ctx.file, ctx.lines, recordAgain(map.start, schema.document, ctx)) : lazySpans(ctx.file, ctx.lines, positions.spans),
     ...(Object.keys(positions.textMaps).length > 0 ? { textMaps: positions.textMaps } : {}),
     ...(body.status !== undefined ? { status: body.status } : {}),
   };

@@ -17,4 +17,4 @@ export {
   type DecodedPositions,
 } from './decode.js';
 export { textSegments, type ScalarStyle } from './text-map.js';
-export { lazySpans, spanFromOffsets, SpanRecorder, spansOnDemand } from './spans.js';
+export { lazySpans, SpanRecorder, spansOnDemand } from './spans.js';

@@ -1,4 +1,4 @@
-import type { Span } from '../../diag/index.js';
+import type { LineIndex, Span } from '../../diag/index.js';
 
 /**
  * Positions of decoded values, kept compact: a 50k-pod inventory records millions of them
@@ -16,28 +16,10 @@ export class SpanRecorder {
   }
 }
 
-/** The Span of `length` characters at `offset`, given the file's line starts. */
-export function spanFromOffsets(file: string, starts: Int32Array, offset: number, length: number): Span {
-  const start = position(starts, offset);
-  const end = position(starts, offset + length);
-  return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, offset, length };
-}
-
-function position(starts: Int32Array, offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] as number) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
-}
-
 /** What one resource's span record holds; the Map and the Spans are built on first use. */
 interface SpanTable {
   file: string;
-  starts: Int32Array;
+  lines: LineIndex;
   pointers: string[];
   offsets: number[];
   /** Records the positions on first use, when they were not recorded while decoding. */
@@ -66,7 +48,7 @@ function lookup(table: SpanTable, pointer: string): Span | undefined {
   }
   const i = table.index.get(pointer);
   if (i === undefined) return undefined;
-  span = spanFromOffsets(table.file, table.starts, table.offsets[2 * i] as number, table.offsets[2 * i + 1] as number);
+  span = table.lines.span(table.file, table.offsets[2 * i] as number, table.offsets[2 * i + 1] as number);
   (table.built ??= new Map()).set(pointer, span);
   return span;
 }
@@ -95,8 +77,8 @@ const SPAN_TABLE_HANDLER: ProxyHandler<SpanTable> = {
  * A read-only `Record<pointer, Span>` over recorded positions, as resources.ts promises,
  * materialising each Span on first access. The last record for a pointer wins.
  */
-export function lazySpans(file: string, starts: Int32Array, recorder: SpanRecorder): Readonly<Record<string, Span>> {
-  const table: SpanTable = { file, starts, pointers: recorder.pointers, offsets: recorder.offsets };
+export function lazySpans(file: string, lines: LineIndex, recorder: SpanRecorder): Readonly<Record<string, Span>> {
+  const table: SpanTable = { file, lines, pointers: recorder.pointers, offsets: recorder.offsets };
   return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
 }
 
@@ -104,7 +86,7 @@ export function lazySpans(file: string, starts: Int32Array, recorder: SpanRecord
  * Like lazySpans, for positions not recorded while decoding: `record` is called once, on
  * the first access, to record them (by reading the resource's text again).
  */
-export function spansOnDemand(file: string, starts: Int32Array, record: () => SpanRecorder): Readonly<Record<string, Span>> {
-  const table: SpanTable = { file, starts, pointers: [], offsets: [], record };
+export function spansOnDemand(file: string, lines: LineIndex, record: () => SpanRecorder): Readonly<Record<string, Span>> {
+  const table: SpanTable = { file, lines, pointers: [], offsets: [], record };
   return new Proxy(table, SPAN_TABLE_HANDLER) as unknown as Readonly<Record<string, Span>>;
 }

@@ -62,7 +62,7 @@ function validateSubStructure(kind: FragmentKind, value: unknown, options: Valid
   positions.spans.record('', root.start, root.end - root.start);
   const decoded = decodeValue(root, FRAGMENT_TYPES[kind], '', ctx, positions);
   if (decoded === undefined) return diagnostics;
-  const spans = lazySpans(FRAGMENT_FILE, parsed.lines.starts, positions.spans);
+  const spans = lazySpans(FRAGMENT_FILE, parsed.lines, positions.spans);
   const checker = new Checker(spans, positions.textMaps, nodeSpan(ctx, root), options, diagnostics);
   checkSubStructure(kind, decoded, checker);
   return diagnostics;
