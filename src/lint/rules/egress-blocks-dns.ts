@@ -8,7 +8,7 @@ import {
   type Step,
 } from '../../eval/index.js';
 import type { Endpoint, Policy, PolicyRule } from '../../model/index.js';
-import type { TierPlan } from '../../tiers/index.js';
+import { planFor, type TierPlan } from '../../tiers/index.js';
 import { finding, type LintContext, type SemanticRule } from '../rule.js';
 import { canMatch, describePolicy } from './policy-facts.js';
 
@@ -72,46 +72,40 @@ interface Group {
 
 function withEndpoints(context: LintContext): Diagnostic[] {
   const { plan } = context;
-  const egressPolicies = enforcedEgressPolicies(plan);
-  const selecting = policiesPerEndpoint(plan, egressPolicies);
   const probe = new DnsProbe(plan);
   const groups = new Map<string, Group>();
-  plan.inventory.endpoints.forEach((endpoint, index) => {
-    const positions = selecting[index];
-    if (!positions || endpoint.kind !== 'workload') return;
-    const denial = probe.denial(endpoint, positions.map((position) => egressPolicies[position]!));
-    if (!denial) return;
+  for (const endpoint of plan.inventory.endpoints) {
+    if (endpoint.kind !== 'workload') continue;
+    const policies = enforcedEgressPolicies(plan, endpoint);
+    if (policies.length === 0) continue;
+    const denial = probe.denial(endpoint, policies);
+    if (!denial) continue;
     const groupKey = `${denial.policy.key}|${denial.messageId}`;
     const group = groups.get(groupKey) ?? { denial, endpoints: [] };
     group.endpoints.push(describeEndpoint(endpoint));
     groups.set(groupKey, group);
-  });
+  }
   return [...groups.values()].map(report);
 }
 
-function enforcedEgressPolicies(plan: TierPlan): Policy[] {
-  return plan.tiers.flatMap(({ policies }) =>
-    policies.filter((p) => !p.staged && p.appliesTo.egress && !p.doNotTrack && !p.preDNAT),
-  );
+/** The enforced egress policies selecting the endpoint, in plan order (the plan's per-endpoint lists, shared with every other user of the plan). */
+function enforcedEgressPolicies(plan: TierPlan, endpoint: Endpoint): Policy[] {
+  return planFor(plan, endpoint, 'egress').tiers.flatMap((tier) => tier.policies.filter((policy) => !policy.staged));
 }
 
-/** For each endpoint (by index), the positions in `policies` of those that select it, in plan order. */
-function policiesPerEndpoint(plan: TierPlan, policies: Policy[]): (number[] | undefined)[] {
-  const endpointCount = plan.inventory.endpoints.length;
-  const out: (number[] | undefined)[] = new Array(endpointCount);
-  policies.forEach((policy, position) => {
-    for (const index of plan.membership.members(policy.selector).members()) {
-      if (index >= endpointCount) break;
-      (out[index] ??= []).push(position);
-    }
-  });
-  return out;
+/** Whether some egress rule looks at the source address (asked once per policy or profile). */
+const sourceSensitiveCache = new WeakMap<readonly PolicyRule[], boolean>();
+function sourceSensitive(rules: readonly PolicyRule[]): boolean {
+  let sensitive = sourceSensitiveCache.get(rules);
+  if (sensitive === undefined) {
+    sensitive = rules.some((r) => r.source.nets.length + r.source.notNets.length > 0 || r.source.selector !== undefined || r.source.notSelector !== undefined);
+    sourceSensitiveCache.set(rules, sensitive);
+  }
+  return sensitive;
 }
 
-const sourceSensitive = (rules: readonly PolicyRule[]) =>
-  rules.some((r) => r.source.nets.length + r.source.notNets.length > 0 || r.source.selector || r.source.notSelector);
-
-const addressOf = (endpoint: Endpoint, family: 4 | 6) => endpoint.addresses.find((a) => parsePrefix(a)?.version === family);
+/** The endpoint's first address of a family (its addresses are normalized: only IPv6 ones hold a colon). */
+const addressOf = (endpoint: Endpoint, family: 4 | 6) => endpoint.addresses.find((a) => a.includes(':') === (family === 6));
 
 /** Runs the DNS flows through the reference evaluator, once per verdict signature. */
 class DnsProbe {
