@@ -125,7 +125,6 @@ export class Bitset {
     return total;
   }
 
-  /** Members in ascending order. */
   /** The members in ascending order, as an array (a sparse set's own: never mutate it). */
   memberArray(): Int32Array {
     if (this.sorted) return this.sorted;
@@ -143,20 +142,9 @@ export class Bitset {
     return list;
   }
 
+  /** Members in ascending order. */
   *members(): IterableIterator<number> {
-    if (this.sorted) {
-      yield* this.sorted;
-      return;
-    }
-    const words = this.words!;
-    for (let w = 0; w < words.length; w++) {
-      let word = words[w]!;
-      while (word !== 0) {
-        const lowest = word & -word;
-        yield (w << 5) + (31 - Math.clz32(lowest));
-        word ^= lowest;
-      }
-    }
+    yield* this.memberArray();
   }
 }
 

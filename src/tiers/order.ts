@@ -82,21 +82,14 @@ export function policiesByTier(policies: readonly Policy[], tieBreak: TieBreak, 
   };
   if (tieBreak !== 'calpol' || !(knownInIdentityOrder || inIdentityOrder(policies))) return sortEach();
   const byTierAndOrder = new Map<string, Map<number, Policy[]>>();
-  // Neighbours mostly share tier and order (a namespace's policies), so the last group is reused.
-  let last: { tier: string; order: number; group: Policy[] } | undefined;
   for (const policy of policies) {
     const order = orderOf(policy);
     if (Number.isNaN(order)) return sortEach();
-    if (last && last.tier === policy.tier && last.order === order) {
-      last.group.push(policy);
-      continue;
-    }
     let byOrder = byTierAndOrder.get(policy.tier);
     if (!byOrder) byTierAndOrder.set(policy.tier, (byOrder = new Map()));
-    let group = byOrder.get(order);
-    if (!group) byOrder.set(order, (group = []));
-    group.push(policy);
-    last = { tier: policy.tier, order, group };
+    const group = byOrder.get(order);
+    if (group) group.push(policy);
+    else byOrder.set(order, [policy]);
   }
   const byTier = new Map<string, Policy[]>();
   for (const [tier, byOrder] of byTierAndOrder) {

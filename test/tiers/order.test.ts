@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
 import type { Policy, Tier } from '../../src/model/index.js';
-import { parseSelector } from '../../src/selector/index.js';
 import { comparePolicies, compareTiers } from '../../src/tiers/index.js';
-
-const all = (() => {
-  const parsed = parseSelector('all()');
-  if (!parsed.ok) throw new Error('bug');
-  return parsed.selector;
-})();
+import { testPolicy } from '../helpers/policy.js';
 
 function policy(kind: Policy['kind'], name: string, namespace?: string, order?: number): Policy {
-  const base: Policy = {
-    key: `${kind}/${namespace ?? ''}/${name}`,
-    kind,
-    name,
-    tier: 'default',
-    staged: kind.startsWith('Staged'),
-    selector: all,
-    appliesTo: { ingress: true, egress: false },
-    ingress: [],
-    egress: [],
-    applyOnForward: false,
-    preDNAT: false,
-    doNotTrack: false,
-    span: syntheticSpan(),
-    file: 'x.yaml',
-  };
-  if (namespace !== undefined) base.namespace = namespace;
-  if (order !== undefined) base.order = order;
-  return base;
+  return testPolicy({ kind, name, namespace, order });
 }
 
 function tier(name: string, order: number | undefined, defined = true): Tier {

@@ -2,17 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticSpan } from '../../src/diag/index.js';
 import { canonicalPolicies, comparePolicyIdentity, isCanonicalPolicyList, type Endpoint, type Policy, type PolicySet, type Tier } from '../../src/model/index.js';
-import { matches, parseSelector, type Selector } from '../../src/selector/index.js';
+import { matches, type Selector } from '../../src/selector/index.js';
 import { buildTierPlan, comparePolicies, compareTiers, planFor, policiesByTier, type TieBreak } from '../../src/tiers/index.js';
+import { selectorOf, testPolicy } from '../helpers/policy.js';
 
 const seed = Number(process.env.CALPOL_PROPERTY_SEED ?? 20_261_123);
 
 const selectorTexts = ['all()', "app == 'web'", "app == 'db'", 'has(app)', "!has(app) || role == 'x'", "app in {'web', 'db'} && role != 'x'"];
-const selectors: Selector[] = selectorTexts.map((text) => {
-  const parsed = parseSelector(text);
-  if (!parsed.ok) throw new Error(`bug: ${text}`);
-  return parsed.selector;
-});
+const selectors: Selector[] = selectorTexts.map(selectorOf);
 
 const kinds = ['GlobalNetworkPolicy', 'NetworkPolicy', 'KubernetesNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy'] as const;
 const tierNames = ['security', 'default', 'platform'];
@@ -31,26 +28,11 @@ const policyArbitrary = fc.record({
 type DrawnPolicy = Omit<typeof policyArbitrary extends fc.Arbitrary<infer T> ? T : never, 'name' | 'order'> & { name: string; order: number | undefined };
 
 function policyOf(drawn: DrawnPolicy): Policy {
-  const global = drawn.kind.includes('Global');
-  const policy: Policy = {
-    key: `${drawn.kind}/${global ? '' : drawn.namespace}/${drawn.name}`,
-    kind: drawn.kind,
-    name: drawn.name,
-    tier: drawn.tier,
-    staged: drawn.kind.startsWith('Staged'),
+  return testPolicy({
+    ...drawn,
     selector: selectors[drawn.selector] as Selector,
     appliesTo: { ingress: drawn.ingress, egress: drawn.egress },
-    ingress: [],
-    egress: [],
-    applyOnForward: false,
-    preDNAT: false,
-    doNotTrack: false,
-    span: syntheticSpan(),
-    file: 'x.yaml',
-  };
-  if (!global) policy.namespace = drawn.namespace;
-  if (drawn.order !== undefined) policy.order = drawn.order;
-  return policy;
+  });
 }
 
 /** Policies with distinct identities (kind, namespace, name), as normalize guarantees. */
