@@ -1,5 +1,6 @@
 import type { TierPlan } from '../tiers/index.js';
 import type { ChainFactory } from './chain-factory.js';
+import { sortByInterfaceName } from './interface-order.js';
 import { ICMPV6_TO_HOST_TYPES, MARK_ACCEPT, type Action, type Chain, type Hook, type InterfaceMap, type Match, type Rule } from './types.js';
 
 export interface DispatchTables {
@@ -39,8 +40,6 @@ const MAP_NAMES: Record<keyof DispatchTables, string> = {
   untrackedToHost: 'cp-m-raw-to-hep',
 };
 
-const byInterface = (a: { interface: string }, b: { interface: string }) => (a.interface < b.interface ? -1 : a.interface > b.interface ? 1 : 0);
-
 /**
  * The hook chains (base chains) and dispatch chains, after Felix's static chains
  * (felix/rules/static.go):
@@ -65,7 +64,7 @@ export function hookChains(input: HookInput): { hooks: Hook[]; maps: InterfaceMa
   const usedMaps: InterfaceMap[] = [];
   const workloadInterfaces = prefixes.map((prefix) => `${prefix}*`);
   const dispatchChain = (name: string, table: keyof DispatchTables, on: 'inInterface' | 'outInterface', unknown?: Rule): string | undefined => {
-    const entries = [...maps[table]].sort(byInterface);
+    const entries = sortByInterfaceName(maps[table], (entry) => entry.interface);
     if (entries.length === 0 && !unknown) return undefined;
     const rules: Rule[] = [];
     if (entries.length > 0) {
