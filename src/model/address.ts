@@ -30,22 +30,32 @@ export function prefixContains(prefix: Prefix, address: Prefix): boolean {
   return address.value >> shift === prefix.value >> shift;
 }
 
+const bitsOf = (version: 4 | 6): number => (version === 4 ? 32 : 128);
+
 /**
- * A set of prefixes (an IP set): host addresses in a hash for O(1) lookups, wider
- * prefixes in a list (network sets rarely have many).
+ * A set of prefixes (an IP set), answering "is this address inside one of them". The
+ * prefixes are grouped by family and length; each group holds the prefixes' network
+ * parts (the value shifted right past the host bits) in a hash. A lookup asks each
+ * length group once, so it costs the number of distinct lengths (a handful), never the
+ * number of prefixes. A list scanned per lookup made a selector matching every network
+ * set cost (addresses looked up) × (network sets): quadratic in the cluster's size.
  */
 export class PrefixSet {
-  private readonly hosts = new Set<string>();
-  private readonly ranges: Prefix[] = [];
+  /** Per family, per prefix length: the network parts of the prefixes of that length. */
+  private readonly groups: Record<4 | 6, Map<number, Set<bigint>>> = { 4: new Map(), 6: new Map() };
 
   add(prefix: Prefix): void {
-    const hostLength = prefix.version === 4 ? 32 : 128;
-    if (prefix.length === hostLength) this.hosts.add(`${prefix.version}:${prefix.value}`);
-    else this.ranges.push(prefix);
+    const groups = this.groups[prefix.version];
+    let networks = groups.get(prefix.length);
+    if (!networks) groups.set(prefix.length, (networks = new Set()));
+    networks.add(prefix.value >> BigInt(bitsOf(prefix.version) - prefix.length));
   }
 
   contains(address: Prefix): boolean {
-    if (this.hosts.has(`${address.version}:${address.value}`)) return true;
-    return this.ranges.some((range) => prefixContains(range, address));
+    const bits = bitsOf(address.version);
+    for (const [length, networks] of this.groups[address.version]) {
+      if (address.length >= length && networks.has(address.value >> BigInt(bits - length))) return true;
+    }
+    return false;
   }
 }
