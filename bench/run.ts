@@ -121,24 +121,42 @@ function generate(dir: string, options: Options, scale: number): string {
   return dir;
 }
 
-/** Runs the steps at one size; `failedBefore` holds the steps that failed at the smaller size (not run again). */
-function measureAll(dir: string, label: string, options: Options, failedBefore: ReadonlySet<string> = new Set()): ChildResult[] {
-  const results: ChildResult[] = [];
-  const failed = new Set<string>();
-  for (const [index, name] of options.steps.entries()) {
+/** Runs one step at one size, unless it cannot give a result there (`skip` says why). */
+function measureStep(name: string, index: number, dir: string, label: string, options: Options, skip: string | undefined): ChildResult {
+  const result: ChildResult = skip !== undefined ? { step: name, skipped: skip } : runChild(name, dir, options);
+  const times = result.times_ms ?? [];
+  const shown = result.error ? `FAILED ${result.error}` : result.skipped ? `skipped (${result.skipped})` : times.map((t) => formatMs(t)).join(', ');
+  progress(`[${label} ${index + 1}/${options.steps.length}] ${name}: ${shown}`);
+  return result;
+}
+
+/**
+ * Runs every step at the size and, right after it, at twice the size (when `doubledDir` is
+ * given). Why pairs rather than all steps at one size, then all at the other: the machine's
+ * speed drifts over minutes (other tenants, memory reclaim), and a ratio of two times
+ * measured ten minutes apart carried that drift; a step's two sizes back to back see the
+ * same machine. A step that failed at the size is not run at twice the size (it would fail
+ * again, slower); one whose setup needs a failed step is skipped.
+ */
+function measurePaired(baseDir: string, doubledDir: string | undefined, options: Options): { base: ChildResult[]; doubled: ChildResult[] } {
+  const base: ChildResult[] = [];
+  const doubled: ChildResult[] = [];
+  const failed = { base: new Set<string>(), doubled: new Set<string>() };
+  const blockedBy = (name: string, failedHere: ReadonlySet<string>) => {
     const requires = STEPS.find((step) => step.name === name)?.requires;
-    const result: ChildResult = failedBefore.has(name)
-      ? { step: name, skipped: 'no result at the smaller size' }
-      : requires !== undefined && failed.has(requires)
-        ? { step: name, skipped: `${requires} failed (its setup does the same work)` }
-        : runChild(name, dir, options);
-    if (result.error) failed.add(name);
-    const times = result.times_ms ?? [];
-    const shown = result.error ? `FAILED ${result.error}` : result.skipped ? `skipped (${result.skipped})` : times.map((t) => formatMs(t)).join(', ');
-    progress(`[${label} ${index + 1}/${options.steps.length}] ${name}: ${shown}`);
-    results.push(result);
+    return requires !== undefined && failedHere.has(requires) ? `${requires} failed (its setup does the same work)` : undefined;
+  };
+  for (const [index, name] of options.steps.entries()) {
+    const atSize = measureStep(name, index, baseDir, options.size, options, blockedBy(name, failed.base));
+    if (atSize.error) failed.base.add(name);
+    base.push(atSize);
+    if (doubledDir === undefined) continue;
+    const doubledSkip = atSize.error || atSize.skipped ? 'no result at the smaller size' : blockedBy(name, failed.doubled);
+    const atDouble = measureStep(name, index, doubledDir, `${options.size}×2`, options, doubledSkip);
+    if (atDouble.error) failed.doubled.add(name);
+    doubled.push(atDouble);
   }
-  return results;
+  return { base, doubled };
 }
 
 /** The commit measured: CALPOL_BENCH_COMMIT when set (a build outside the checkout), else the checkout's HEAD. */
@@ -168,10 +186,9 @@ function main(): void {
   const loadAtStart = loadavg()[0] as number;
   const measuredCommit = commit();
   try {
-    const base = measureAll(generate(join(root, `${options.size}-x1`), options, 1), options.size, options);
-    // At twice the size, only what gave a result at the size (a failure there fails again, slower).
-    const failed = new Set(base.filter((result) => result.error || result.skipped).map((result) => result.step));
-    const doubled = options.scaling ? measureAll(generate(join(root, `${options.size}-x2`), options, 2), `${options.size}×2`, options, failed) : [];
+    const baseDir = generate(join(root, `${options.size}-x1`), options, 1);
+    const doubledDir = options.scaling ? generate(join(root, `${options.size}-x2`), options, 2) : undefined;
+    const { base, doubled } = measurePaired(baseDir, doubledDir, options);
     const meta: BenchReport['meta'] = {
       date: new Date().toISOString(),
       commit: measuredCommit,
