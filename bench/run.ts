@@ -57,7 +57,7 @@ function parseOptions(args: readonly string[]): Options {
   const options: Options = {
     size,
     json: args.includes('--json'),
-    runs: Number(value('--runs') ?? (size === 'L' ? 3 : 5)),
+    runs: Number(value('--runs') ?? 5),
     scaling: !args.includes('--no-scaling'),
     seed: Number(value('--seed') ?? 1),
     steps,

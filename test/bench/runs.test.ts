@@ -14,9 +14,10 @@ describe('how many timed runs a step gets', () => {
     expect(runsFor(400, 5)).toBe(5);
   });
 
-  it('a short step gets more runs, until they add up to a second', () => {
-    expect(runsFor(45, 3)).toBe(23);
-    expect(runsFor(300, 3)).toBe(4);
+  it('a short step gets more runs, until they add up to two seconds', () => {
+    expect(runsFor(90, 3)).toBe(23);
+    expect(runsFor(300, 3)).toBe(7);
+    expect(runsFor(700, 3)).toBe(3);
   });
 
   it('never more than the cap', () => {
