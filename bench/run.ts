@@ -7,6 +7,7 @@ import type { ChildResult } from './child.js';
 import { generateCluster, scaledSize, SIZES, writeCluster, type SizeName } from './generate.js';
 import { checkBudgets } from './budgets.js';
 import { cliNodeFlags } from './cli-flags.js';
+import { measurePaired } from './paired.js';
 import { buildReport, formatMs, formatTable, type BenchReport } from './report.js';
 import { STEPS } from './steps/index.js';
 
@@ -130,35 +131,6 @@ function measureStep(name: string, index: number, dir: string, label: string, op
   return result;
 }
 
-/**
- * Runs every step at the size and, right after it, at twice the size (when `doubledDir` is
- * given). Why pairs rather than all steps at one size, then all at the other: the machine's
- * speed drifts over minutes (other tenants, memory reclaim), and a ratio of two times
- * measured ten minutes apart carried that drift; a step's two sizes back to back see the
- * same machine. A step that failed at the size is not run at twice the size (it would fail
- * again, slower); one whose setup needs a failed step is skipped.
- */
-function measurePaired(baseDir: string, doubledDir: string | undefined, options: Options): { base: ChildResult[]; doubled: ChildResult[] } {
-  const base: ChildResult[] = [];
-  const doubled: ChildResult[] = [];
-  const failed = { base: new Set<string>(), doubled: new Set<string>() };
-  const blockedBy = (name: string, failedHere: ReadonlySet<string>) => {
-    const requires = STEPS.find((step) => step.name === name)?.requires;
-    return requires !== undefined && failedHere.has(requires) ? `${requires} failed (its setup does the same work)` : undefined;
-  };
-  for (const [index, name] of options.steps.entries()) {
-    const atSize = measureStep(name, index, baseDir, options.size, options, blockedBy(name, failed.base));
-    if (atSize.error) failed.base.add(name);
-    base.push(atSize);
-    if (doubledDir === undefined) continue;
-    const doubledSkip = atSize.error || atSize.skipped ? 'no result at the smaller size' : blockedBy(name, failed.doubled);
-    const atDouble = measureStep(name, index, doubledDir, `${options.size}×2`, options, doubledSkip);
-    if (atDouble.error) failed.doubled.add(name);
-    doubled.push(atDouble);
-  }
-  return { base, doubled };
-}
-
 /** The commit measured: CALPOL_BENCH_COMMIT when set (a build outside the checkout), else the checkout's HEAD. */
 function commit(): string {
   const given = process.env.CALPOL_BENCH_COMMIT;
@@ -188,7 +160,10 @@ function main(): void {
   try {
     const baseDir = generate(join(root, `${options.size}-x1`), options, 1);
     const doubledDir = options.scaling ? generate(join(root, `${options.size}-x2`), options, 2) : undefined;
-    const { base, doubled } = measurePaired(baseDir, doubledDir, options);
+    const requiresOf = (name: string) => STEPS.find((step) => step.name === name)?.requires;
+    const { base, doubled } = measurePaired(options.steps, requiresOf, doubledDir !== undefined, (name, index, size, skip) =>
+      size === 'base' ? measureStep(name, index, baseDir, options.size, options, skip) : measureStep(name, index, doubledDir as string, `${options.size}×2`, options, skip),
+    );
     const meta: BenchReport['meta'] = {
       date: new Date().toISOString(),
       commit: measuredCommit,
