@@ -1,3 +1,5 @@
+import { compareBytes } from '../tiers/index.js';
+
 /**
  * Sorting interface map entries by interface name, in the order of JavaScript's string
  * `<` (UTF-16 code units), stable.
@@ -15,10 +17,6 @@
 const CHARACTERS_PER_WORD = 5;
 const WORDS = 3;
 const MAX_PACKED_LENGTH = CHARACTERS_PER_WORD * WORDS;
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Writes the name's three words at `keys[offset…offset+2]`; false when it does not fit. */
 function packName(name: string, keys: Float64Array, offset: number): boolean {
@@ -42,7 +40,7 @@ export function sortByInterfaceName<T>(items: readonly T[], nameOf: (item: T) =>
   const keys = new Float64Array(count * WORDS);
   for (let index = 0; index < count; index++) {
     if (!packName(nameOf(items[index] as T), keys, index * WORDS)) {
-      return [...items].sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
+      return [...items].sort((a, b) => compareBytes(nameOf(a), nameOf(b)));
     }
   }
   const order = new Uint32Array(count);

@@ -7,6 +7,8 @@ export interface Prefix {
   length: number;
 }
 
+const bitsOf = (version: 4 | 6): number => (version === 4 ? 32 : 128);
+
 function toBigInt(bytes: readonly number[]): bigint {
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
@@ -17,20 +19,16 @@ function toBigInt(bytes: readonly number[]): bigint {
 export function parsePrefix(text: string): Prefix | undefined {
   const parsed = parseCidr(text);
   if (!parsed) return undefined;
-  const bits = parsed.version === 4 ? 32 : 128;
-  const shift = BigInt(bits - parsed.prefix);
+  const shift = BigInt(bitsOf(parsed.version) - parsed.prefix);
   const value = (toBigInt(parsed.bytes) >> shift) << shift;
   return { version: parsed.version, value, length: parsed.prefix };
 }
 
 export function prefixContains(prefix: Prefix, address: Prefix): boolean {
   if (prefix.version !== address.version || address.length < prefix.length) return false;
-  const bits = prefix.version === 4 ? 32 : 128;
-  const shift = BigInt(bits - prefix.length);
+  const shift = BigInt(bitsOf(prefix.version) - prefix.length);
   return address.value >> shift === prefix.value >> shift;
 }
-
-const bitsOf = (version: 4 | 6): number => (version === 4 ? 32 : 128);
 
 /**
  * A set of prefixes (an IP set), answering "is this address inside one of them". The
