@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from '../diag/index.js';
 
 /** Characters every backend accepts in chain and set names (and that no syntax gives meaning to). */
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 export const MAX_CHAIN_NAME = 28; // iptables (XT_EXTENSION_MAXNAMELEN - 1)
 export const MAX_SET_NAME = 31; // ipset (IPSET_MAXNAMELEN - 1)
 
-export function shortHash(text: string, length = 8): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
-}
+export { shortHash };
 
 /**
  * A readable, unique, length-limited name from user-controlled text: `prefix` + the

@@ -33,10 +33,12 @@ export interface Model {
 }
 
 /**
- * The resources some error diagnostic points into: resources sorted by position per file,
+ * The resources some error of the loader points into: resources sorted by position per file,
  * each error located by binary search (errors × log(resources), not errors × resources).
+ * The loader's findings are spans of nodes and keys inside their resource; a finding at
+ * the resource's last character (length 0 at its end) still counts as inside.
  */
-function resourcesWithErrors(resources: readonly Resource[], diagnostics: readonly Diagnostic[]): Set<Resource> {
+function resourcesWithLoadErrors(resources: readonly Resource[], diagnostics: readonly Diagnostic[], invalid: Set<Resource>): void {
   const byFile = new Map<string, Resource[]>();
   for (const resource of resources) {
     let list = byFile.get(resource.span.file);
@@ -44,7 +46,6 @@ function resourcesWithErrors(resources: readonly Resource[], diagnostics: readon
     list.push(resource);
   }
   for (const list of byFile.values()) list.sort((a, b) => a.span.offset - b.span.offset);
-  const invalid = new Set<Resource>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.severity !== 'error' || !diagnostic.span) continue;
     const list = byFile.get(diagnostic.span.file);
@@ -58,9 +59,8 @@ function resourcesWithErrors(resources: readonly Resource[], diagnostics: readon
     }
     const candidate = list[low] as Resource;
     const { offset, length } = candidate.span;
-    if (diagnostic.span.offset >= offset && diagnostic.span.offset < offset + Math.max(length, 1)) invalid.add(candidate);
+    if (diagnostic.span.offset >= offset && diagnostic.span.offset <= offset + length) invalid.add(candidate);
   }
-  return invalid;
 }
 
 /**
@@ -71,10 +71,11 @@ function resourcesWithErrors(resources: readonly Resource[], diagnostics: readon
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
   const loaded = options.podFocus ? loadFocused([...sources], options.podFocus) : { ...loadResources([...sources]), unread: undefined };
   const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
-  const invalid = resourcesWithErrors(loaded.resources, [...loaded.diagnostics, ...validation]);
+  const invalid = validation.invalid;
+  resourcesWithLoadErrors(loaded.resources, loaded.diagnostics, invalid);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));
   const normalized = normalize(valid);
-  const inputDiagnostics = [...loaded.diagnostics, ...validation];
+  const inputDiagnostics = [...loaded.diagnostics, ...validation.diagnostics];
   return {
     resources: loaded.resources,
     policySet: normalized.policySet,

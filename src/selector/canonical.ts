@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashText } from '../diag/index.js';
 import type { Selector, SelectorNode } from './types.js';
 
 /**
@@ -68,7 +68,7 @@ function quoteValue(value: string): string {
 
 /** Upstream's `hash.MakeUniqueID("s", canonical)`. */
 export function selectorId(canonical: string): string {
-  return 's:' + createHash('sha224').update('s:' + canonical, 'utf8').digest('base64url');
+  return 's:' + hashText('s:' + canonical, 'sha224', 'base64url');
 }
 
 /** A Selector for an AST: canonical form and id derived from it. */

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { LabError } from './errors.js';
+import { hashText } from '../diag/index.js';
 
 /**
  * A lab topology is plain data: what `wireLab` builds and what probes address. Every
@@ -138,7 +139,7 @@ export function newRunId(): string {
 
 /** Calico's host-side veth name: `cali` + the first 11 hex digits of sha1 of the workload key. */
 export function calicoInterfaceName(workloadKey: string): string {
-  return `cali${createHash('sha1').update(workloadKey).digest('hex').slice(0, 11)}`;
+  return `cali${hashText(workloadKey, 'sha1').slice(0, 11)}`;
 }
 
 /** One spelling per address (IPv6 compressed, lower case), for comparisons; undefined if not an IP. */

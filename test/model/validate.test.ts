@@ -6,7 +6,7 @@ import { validateResources, type ValidateOptions } from '../../src/model/validat
 function check(text: string, options: ValidateOptions = {}, file = 'in.yaml'): Diagnostic[] {
   const loaded = loadResources([{ file, bytes: new TextEncoder().encode(text) }]);
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return validateResources(loaded.resources, options);
+  return validateResources(loaded.resources, options).diagnostics;
 }
 
 function at(diagnostics: readonly Diagnostic[]): string[] {

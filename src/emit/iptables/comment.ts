@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from '../../diag/index.js';
 
 /**
  * Text that reaches iptables-restore inside quotes: rule comments (the Origin id) and LOG
@@ -37,7 +37,7 @@ function escapeId(id: string): string {
 export function commentForOrigin(id: string): string {
   const escaped = escapeId(id);
   if (escaped.length <= MAX_COMMENT) return escaped;
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, HASH_LENGTH);
+  const hash = shortHash(id, HASH_LENGTH);
   let cut = MAX_COMMENT - CUT_MARK.length - HASH_LENGTH;
   const partial = escaped.lastIndexOf('%', cut - 1);
   if (partial >= 0 && partial > cut - 3) cut = partial;

@@ -1,7 +1,7 @@
 import type { AddressSet, Chain, Hook, InterfaceMap, Program, Rule } from '../../ir/index.js';
 import { normaliseFamilies, type SetTypes } from './family.js';
 import { entriesByPriority, lowerRule, type RuleContext } from './lower-rule.js';
-import { assertChainName, canonicalJson, compareHooks, contentNameOfJson, HELPER_PREFIX, isChainName, topChainName } from './names.js';
+import { assertChainName, compareHooks, contentNameOfJson, emittedRulesJson, HELPER_PREFIX, isChainName, topChainName } from './names.js';
 import { assertInterfaceName } from './interfaces.js';
 import { lowerSets, setUsageErrors } from './sets.js';
 import { sortMatches } from './shape.js';
@@ -108,14 +108,14 @@ class HelperChains {
   add(name: string, rules: Rule[], json?: string): string | undefined {
     if (this.taken.has(name)) return undefined;
     const existing = this.chains.get(name);
-    if (existing) return this.jsonOf(name, existing) === (json ?? canonicalJson(rules)) ? name : undefined;
+    if (existing) return this.jsonOf(name, existing) === (json ?? emittedRulesJson(rules)) ? name : undefined;
     this.chains.set(name, rules);
     if (json !== undefined) this.json.set(name, json);
     return name;
   }
 
   byContent(prefix: string, rules: Rule[]): string {
-    const json = canonicalJson(rules);
+    const json = emittedRulesJson(rules);
     // Many rules ask for the same helper: hash each content once.
     let name = this.nameByContent.get(prefix + json);
     if (name === undefined) this.nameByContent.set(prefix + json, (name = contentNameOfJson(prefix, json)));
@@ -125,7 +125,7 @@ class HelperChains {
 
   private jsonOf(name: string, rules: Rule[]): string {
     let json = this.json.get(name);
-    if (json === undefined) this.json.set(name, (json = canonicalJson(rules)));
+    if (json === undefined) this.json.set(name, (json = emittedRulesJson(rules)));
     return json;
   }
 }

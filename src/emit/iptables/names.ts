@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Hook, HookName, TableKind } from '../../ir/index.js';
+import { shortHash } from '../../diag/index.js';
+import type { Hook, HookName, Rule, TableKind } from '../../ir/index.js';
 
 /** Tables in the order they are written. */
 export const TABLES: readonly TableKind[] = ['raw', 'mangle', 'filter', 'nat'];
@@ -144,8 +144,18 @@ export function contentName(prefix: string, content: unknown): string {
   return contentNameOfJson(prefix, canonicalJson(content));
 }
 
+/**
+ * The canonical JSON of what of each rule reaches the ruleset text: its matches, actions
+ * and origin id. An origin's span (file, line, column) is left out: helper chains are
+ * named by this text, and a name that saw positions would change when a file is renamed,
+ * a comment added or documents reordered, though the ruleset is the same.
+ */
+export function emittedRulesJson(rules: readonly Rule[]): string {
+  return canonicalJson(rules.map((rule) => ({ matches: rule.matches, actions: rule.actions, origin: rule.origin.id })));
+}
+
 /** contentName when the canonical JSON is already at hand. */
 export function contentNameOfJson(prefix: string, json: string): string {
-  const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  const hash = shortHash(json, 16);
   return `${prefix}${hash}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from '../../diag/index.js';
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
@@ -82,7 +82,7 @@ function limitText(original: string, escaped: string, limit: number): string {
   let keep = limit - CUT_MARK.length - HASH_LENGTH;
   const lastPercent = escaped.lastIndexOf('%', keep - 1);
   if (lastPercent >= 0 && lastPercent > keep - 3) keep = lastPercent;
-  const hash = createHash('sha256').update(original).digest('hex').slice(0, HASH_LENGTH);
+  const hash = shortHash(original, HASH_LENGTH);
   return `${escaped.slice(0, keep)}${CUT_MARK}${hash}`;
 }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { report, type Diagnostic } from '../../diag/index.js';
+import { hashText, report, type Diagnostic } from '../../diag/index.js';
 import type {
   ContainerPort,
   EndpointPort,
@@ -23,6 +22,7 @@ import { namespaceOf } from './dedupe.js';
 import { sortedLabels, type Labels } from './labels.js';
 import { normalizeCidrs } from './net.js';
 import { normalizeProtocol } from './policy-rule.js';
+import { podAddressSource } from '../validate/pods.js';
 import { hostNetworkPod, inventoryIncomplete } from './rules.js';
 
 /**
@@ -32,9 +32,6 @@ import { hostNetworkPod, inventoryIncomplete } from './rules.js';
  * it with the effective labels once profiles are known.
  */
 
-/** Pod annotations the Calico CNI plugin writes (used when status has no IPs). */
-const ANNOTATION_POD_IPS = 'cni.projectcalico.org/podIPs';
-const ANNOTATION_POD_IP = 'cni.projectcalico.org/podIP';
 /** Pod phases in which the pod no longer owns its IPs (conversion `IsFinished`). */
 const FINISHED_PHASES: ReadonlySet<string> = new Set(['Failed', 'Succeeded', 'Completed']);
 
@@ -43,7 +40,7 @@ const FINISHED_PHASES: ReadonlySet<string> = new Set(['Failed', 'Succeeded', 'Co
  * the interface prefix, then the first 11 hex digits of SHA-1(`<namespace>.<pod>`).
  */
 export function vethNameForWorkload(namespace: string, pod: string, prefix = 'cali'): string {
-  return prefix + createHash('sha1').update(`${namespace}.${pod}`).digest('hex').slice(0, 11);
+  return prefix + hashText(`${namespace}.${pod}`, 'sha1').slice(0, 11);
 }
 
 /**
@@ -58,16 +55,9 @@ function withoutInheritedPrefixes(labels: Readonly<Labels> | undefined): Labels 
   return kept;
 }
 
-/** Pod IPs in upstream's order of preference: status.podIPs, status.podIP, then the CNI annotations. */
+/** Pod IPs in upstream's order of preference (podAddressSource, which validation checked). */
 function podAddresses(pod: PodResource): string[] {
-  const status = pod.status ?? {};
-  const annotations = pod.metadata.annotations ?? {};
-  let ips: string[] = [];
-  if (status.podIPs && status.podIPs.length > 0) ips = status.podIPs.map((p) => p.ip);
-  else if (status.podIP) ips = [status.podIP];
-  else if (annotations[ANNOTATION_POD_IPS]) ips = annotations[ANNOTATION_POD_IPS].split(',');
-  else if (annotations[ANNOTATION_POD_IP]) ips = [annotations[ANNOTATION_POD_IP]];
-  return normalizeCidrs(ips.map((ip) => ip.trim()).filter((ip) => ip !== ''));
+  return normalizeCidrs(podAddressSource(pod)?.texts);
 }
 
 /** Named container ports (init containers too); protocol defaults to TCP. Unnamed ports are unused by policy. */

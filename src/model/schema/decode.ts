@@ -1,4 +1,4 @@
-import { didYouMean, report, type Diagnostic, type LineIndex, type Span } from '../../diag/index.js';
+import { didYouMean, hasLoneSurrogate, report, type Diagnostic, type LineIndex, type Span } from '../../diag/index.js';
 import type { TextSegment } from '../resources.js';
 import { invalidType, missingField, unknownField } from '../rules/index.js';
 import { describeNode, isNull, type MapNode, type ScalarNode, type YNode } from './nodes.js';
@@ -124,11 +124,11 @@ function decodeScalar(node: ScalarNode, type: FieldType, pointer: string, ctx: D
   const value = node.value;
   switch (type.type) {
     case 'string':
-      return typeof value === 'string' ? value : typeError(ctx, node, EXPECTED.string);
+      return typeof value === 'string' ? wellFormed(value, node, ctx) : typeError(ctx, node, EXPECTED.string);
     case 'selector':
       if (typeof value !== 'string') return typeError(ctx, node, EXPECTED.selector);
       recordTextMap(node, value, pointer, ctx, out);
-      return value;
+      return wellFormed(value, node, ctx);
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : typeError(ctx, node, EXPECTED.number);
     case 'integer':
@@ -138,11 +138,23 @@ function decodeScalar(node: ScalarNode, type: FieldType, pointer: string, ctx: D
     case 'protocol':
       return decodeProtocol(node, ctx);
     case 'intOrString':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') return wellFormed(value, node, ctx);
       return typeof value === 'number' && Number.isFinite(value) ? value : typeError(ctx, node, EXPECTED.intOrString);
     default:
       return typeError(ctx, node, EXPECTED[type.type]);
   }
+}
+
+/**
+ * A string with a lone surrogate (a `\ud800` escape in YAML or JSON) is no text: two
+ * different ones would turn into the same bytes wherever calpol writes or hashes them.
+ * Reported as a wrong type, so the resource is left out whole.
+ */
+function wellFormed(value: string, node: ScalarNode, ctx: DecodeContext): string | undefined {
+  if (!hasLoneSurrogate(value)) return value;
+  const code = [...value].find((c) => hasLoneSurrogate(c))?.charCodeAt(0) ?? 0;
+  ctx.diagnostics.push(report(invalidType, 'loneSurrogate', nodeSpan(ctx, node), { code: `U+${code.toString(16).toUpperCase()}` }));
+  return undefined;
 }
 
 /** Upstream's Uint8OrString: a string that parses as an 8-bit unsigned number is that number. */
@@ -151,7 +163,7 @@ function decodeProtocol(node: ScalarNode, ctx: DecodeContext): unknown {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value !== 'string') return typeError(ctx, node, EXPECTED.protocol);
   if (/^\d+$/.test(value) && Number(value) <= 255) return Number(value);
-  return value;
+  return wellFormed(value, node, ctx);
 }
 
 function recordTextMap(node: ScalarNode, value: string, pointer: string, ctx: DecodeContext, out: DecodedPositions): void {

@@ -8,9 +8,9 @@ import { KIND_SCHEMAS } from '../schema/index.js';
  * the cluster ends up with depends on apply order. Reported at the second, naming the first.
  * A Kubernetes NetworkPolicy and a Calico NetworkPolicy of the same name are different kinds.
  */
-export function findDuplicates(resources: readonly Resource[]): Diagnostic[] {
+export function findDuplicates(resources: readonly Resource[]): { diagnostic: Diagnostic; resource: Resource }[] {
   const first = new Map<string, Resource>();
-  const diagnostics: Diagnostic[] = [];
+  const found: { diagnostic: Diagnostic; resource: Resource }[] = [];
   for (const resource of resources) {
     const name = resource.metadata.name;
     if (!name) continue; // a missing name is reported elsewhere
@@ -25,11 +25,10 @@ export function findDuplicates(resources: readonly Resource[]): Diagnostic[] {
     }
     const where = `${earlier.span.file}:${earlier.spans['/metadata/name']?.line ?? earlier.span.line}`;
     const span = resource.spans['/metadata/name'] ?? resource.span;
-    diagnostics.push(
-      namespaced
-        ? report(duplicateResource, 'duplicateNamespaced', span, { kind: resource.kind, namespace, name, first: where })
-        : report(duplicateResource, 'duplicate', span, { kind: resource.kind, name, first: where }),
-    );
+    const diagnostic = namespaced
+      ? report(duplicateResource, 'duplicateNamespaced', span, { kind: resource.kind, namespace, name, first: where })
+      : report(duplicateResource, 'duplicate', span, { kind: resource.kind, name, first: where });
+    found.push({ diagnostic, resource });
   }
-  return diagnostics;
+  return found;
 }

@@ -48,7 +48,7 @@ export function validateFragment(kind: string, value: unknown, options: Validate
   const document = { apiVersion, kind, ...(value as Record<string, unknown>) };
   const loaded = { resources: [], diagnostics: [] as Diagnostic[] };
   loadText(FRAGMENT_FILE, JSON.stringify(document, null, 2), loaded);
-  return [...loaded.diagnostics, ...validateResources(loaded.resources, options)];
+  return [...loaded.diagnostics, ...validateResources(loaded.resources, options).diagnostics];
 }
 
 function validateSubStructure(kind: FragmentKind, value: unknown, options: ValidateOptions): Diagnostic[] {
