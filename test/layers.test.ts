@@ -3,7 +3,7 @@ import { join, relative, dirname, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The pipeline's layering rule (DESIGN.md): a stage imports only stages with a lower
+ * The pipeline's layering rule (docs/design.md): a stage imports only stages with a lower
  * number, and only through that stage's index.ts. `grammar/` belongs to the selector stage.
  */
 const STAGES: Record<string, number> = {

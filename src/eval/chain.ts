@@ -94,7 +94,7 @@ function runProfiles(plan: EndpointPlan, packet: Packet, ipSets: IpSets, steps: 
       steps.push({ kind: 'profile-missing', name });
       continue;
     }
-    // Pass in a profile only sets the pass bit: it behaves like no match (reference §3.8).
+    // Pass in a profile only sets the pass bit: it behaves like no match (docs/calico-semantics.md §3.8).
     const outcome = runRules(rulesOf(profile, plan.direction), profileOwner(name, profile), packet, ipSets, steps);
     if (outcome.decision === 'allow' || outcome.decision === 'deny') return outcome.decision;
   }

@@ -11,7 +11,7 @@ export function protocolNumber(protocol: ProtocolMatch): number {
 /**
  * The IP sets Felix would program, computed lazily per selector from the plan's
  * membership index: a selector's set holds the addresses of the endpoints it selects and
- * the nets of the network sets it selects (reference §6). Rules match addresses, not
+ * the nets of the network sets it selects (docs/calico-semantics.md §6). Rules match addresses, not
  * endpoint identities, exactly as the dataplane does.
  */
 export class IpSets {

@@ -34,7 +34,7 @@ export interface Packet {
 }
 
 /**
- * Which way a packet crosses the node, deciding which chains see it (DESIGN.md, reference §3.6):
+ * Which way a packet crosses the node, deciding which chains see it (docs/design.md, docs/calico-semantics.md §3.6):
  * - `workload`: to or from a workload endpoint (forwarded by the host, pod egress and/or ingress);
  * - `host-ingress`: to a process on the host (through a host endpoint, or from a local pod);
  * - `host-egress`: from a process on the host;

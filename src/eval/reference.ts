@@ -137,7 +137,7 @@ function destinationHops(flow: ResolvedFlow, source: Endpoint | undefined, desti
 }
 
 /**
- * The chains a flow crosses, in the order the kernel runs them (reference §3.5–3.6): the
+ * The chains a flow crosses, in the order the kernel runs them (docs/calico-semantics.md §3.5–3.6): the
  * source's node before the destination's; on a host endpoint untracked (raw) before
  * pre-DNAT (mangle) before filter. An untracked or pre-DNAT accept skips the rest of that
  * host endpoint's chains (the accept mark carries into the filter table), not the

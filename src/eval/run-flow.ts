@@ -4,7 +4,7 @@ import type { RunEvaluator, RunInput, RunTrace } from './run.js';
 
 /**
  * How a resolved flow crosses nodes, as inputs for the emitted-ruleset evaluator. The
- * node model is DESIGN.md's: a pod is a /32 behind a routed veth whose host end is its
+ * node model is docs/design.md's: a pod is a /32 behind a routed veth whose host end is its
  * `cali…` interface, so everything a pod sends or receives is routed by its node
  * (FORWARD), except what the node itself sends (OUTPUT) or receives (INPUT). Anything
  * not an endpoint of the inventory is "external" and enters or leaves a node by its

@@ -40,7 +40,7 @@ export function endpointChainPrefix(endpoint: Endpoint, direction: Direction, ch
  * A policy chain only ever sets one bit and returns, so "accept set" right after a jump
  * means that policy allowed; "pass set" makes the rest of the tier's jumps and its drop
  * no-ops. Untracked, pre-DNAT and forward chains fall off the end (return) when every
- * tier passed: the packet goes on to the next stage (reference §3.5).
+ * tier passed: the packet goes on to the next stage (docs/calico-semantics.md §3.5).
  *
  * No rule names the endpoint (Felix's end-of-tier and no-profile drops do not either).
  * Returns the ids of the chain's rules in `shared`.

@@ -14,7 +14,7 @@ export interface RuleContext {
 /**
  * Allow and Pass set a mark bit and return to the endpoint chain, which decides what
  * the bit means (end the chain as allowed / skip to the next tier); Deny drops at once;
- * Log logs and goes on (reference §3.2).
+ * Log logs and goes on (docs/calico-semantics.md §3.2).
  */
 function actionsFor(rule: PolicyRule, context: RuleContext): Action[] {
   switch (rule.action) {
@@ -74,7 +74,7 @@ function positiveAddressMatches(match: EntityMatch, side: Side, nets: string[], 
   const out: Match[] = [];
   if (nets.length > 0 && version !== undefined) out.push({ kind: side === 'source' ? 'sourceNet' : 'destinationNet', version, nets, negate: false });
   if (match.selector && version !== undefined) {
-    // Felix folds a positive selector and a notSelector into one set: (pos) && !(neg) (reference §1.7).
+    // Felix folds a positive selector and a notSelector into one set: (pos) && !(neg) (docs/calico-semantics.md §1.7).
     const set = sets.selectorSet(match.selector, version, match.notSelector);
     out.push({ kind: side === 'source' ? 'sourceSet' : 'destinationSet', set, negate: false });
   }

@@ -4,7 +4,7 @@ import type { RuleAction } from './resources.js';
 
 /**
  * The normalized model: what Felix would see after the API defaults, the k8s
- * conversions and the syncer's selector rewrites (reference §1.5–§1.8, §2, §3.4, §3.7).
+ * conversions and the syncer's selector rewrites (docs/calico-semantics.md §1.5–§1.8, §2, §3.4, §3.7).
  * Later stages (tiers, ir, eval) read only these types, never `resources.ts`.
  *
  * Every array is sorted by a stable key (documented on each field), so the model is the

@@ -12,7 +12,7 @@ import { emitForTarget, loadRuleset, targetUnavailable, type EmittedRuleset, typ
 import { createTopology, type LabSpec } from './topology.js';
 
 /**
- * The kernel check (DESIGN.md "Verification and tests"): for each flow, three verdicts —
+ * The kernel check (docs/design.md "Verification and tests"): for each flow, three verdicts —
  * the reference evaluator over the tier plan, the in-process evaluator over the emitted
  * ruleset decoded back, and the kernel of a lab node with that ruleset loaded, probed
  * with real packets. A flow agrees when all three do; flows the lab cannot run are

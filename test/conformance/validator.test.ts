@@ -6,7 +6,7 @@ import { repoRoot } from '../helpers/cli.js';
 
 /**
  * Upstream's validator table (libcalico-go validator_test.go, converted to JSON in
- * shared/conformance): calpol must accept every valid vector and reject every invalid one,
+ * test/conformance/vectors/validator-upstream.json): calpol must accept every valid vector and reject every invalid one,
  * with upstream's message where the vector gives it.
  */
 interface Vector {
@@ -20,7 +20,7 @@ interface Vector {
 }
 
 const vectors = (
-  JSON.parse(readFileSync(join(repoRoot, '../shared/conformance/validator-upstream.json'), 'utf8')) as { vectors: Vector[] }
+  JSON.parse(readFileSync(join(repoRoot, 'test/conformance/vectors/validator-upstream.json'), 'utf8')) as { vectors: Vector[] }
 ).vectors;
 
 /**

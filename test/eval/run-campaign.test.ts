@@ -9,7 +9,7 @@ import { nodeEvaluators } from './run-helpers.js';
 import { clusterArb, clusterYaml, flowArb, flowFor, type ClusterShape, type FlowShape } from './run-generate.js';
 
 /**
- * The seeded campaign (DESIGN.md "differential tests"): random small clusters (namespaces,
+ * The seeded campaign (docs/design.md "differential tests"): random small clusters (namespaces,
  * labelled pods on two nodes, host endpoints, policies in up to three tiers with Allow,
  * Deny, Pass and Log rules, staged policies, host policies with applyOnForward, preDNAT
  * and doNotTrack, a profile) as YAML text → loadModel → plan → buildProgram per node, and

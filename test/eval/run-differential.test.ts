@@ -9,7 +9,7 @@ import { buildTierPlan, type TierPlan } from '../../src/tiers/index.js';
 import { nodeEvaluators, type NodeEvaluators } from './run-helpers.js';
 
 /**
- * DESIGN.md: the reference evaluator (over the tier plan) and the evaluator of the
+ * docs/design.md: the reference evaluator (over the tier plan) and the evaluator of the
  * emitted ruleset (over the IR built from the same plan, and over that IR emitted as nft
  * JSON and decoded back) must agree on every verdict.
  * Examples' own flows, then every endpoint pair (and external addresses) × a few probes.

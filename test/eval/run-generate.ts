@@ -5,7 +5,7 @@ import fc from 'fast-check';
  * text (so the whole loader → model → plan → IR pipeline runs on them) and flows between
  * their endpoints and a few external addresses. Value sets are small so that labels,
  * addresses and ports collide often. Every generated resource is meant to be valid
- * (reference §4): ports only with a port protocol (named ports also without one), ICMP
+ * (docs/calico-semantics.md §4): ports only with a port protocol (named ports also without one), ICMP
  * fields only with an ICMP protocol and the matching ipVersion, nets of one family.
  */
 

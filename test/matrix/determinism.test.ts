@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 
 /**
- * Same input in any order → byte-identical output (DESIGN.md). The documents of two
+ * Same input in any order → byte-identical output (docs/design.md). The documents of two
  * examples are split one per file (a stable name, so every file:line in the output
  * stays the same) and given in shuffled orders; then shuffled inside one file, where
  * the formats without source locations (text, md) must not change either.

@@ -3,7 +3,7 @@ import { normalize, vethNameForWorkload } from '../../src/model/normalize/index.
 import type { Endpoint } from '../../src/model/types.js';
 import { hostEndpoint, namespace, pod, resource, serviceAccount, workloadEndpoint } from './normalize-helpers.js';
 
-/** Pods, WorkloadEndpoints and HostEndpoints → Inventory endpoints (reference §1.5; upstream k8s conversion and WEP syncer). */
+/** Pods, WorkloadEndpoints and HostEndpoints → Inventory endpoints (docs/calico-semantics.md §1.5; upstream k8s conversion and WEP syncer). */
 
 const endpoints = (...input: Parameters<typeof normalize>[0]): Endpoint[] => normalize(input).inventory.endpoints;
 const onlyEndpoint = (...input: Parameters<typeof normalize>[0]): Endpoint => {

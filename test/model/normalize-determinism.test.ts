@@ -16,7 +16,7 @@ import {
   workloadEndpoint,
 } from './normalize-helpers.js';
 
-/** The output must not depend on input order (DESIGN.md "Determinism"). */
+/** The output must not depend on input order (docs/design.md "Determinism"). */
 
 function sampleCluster(): Resource[] {
   return [

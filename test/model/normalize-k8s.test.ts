@@ -6,7 +6,7 @@ import type { K8sNetworkPolicySpec, LabelSelector } from '../../src/model/resour
 import type { EntityMatch, Policy, PortMatch } from '../../src/model/types.js';
 import { k8sPolicy, resource } from './normalize-helpers.js';
 
-/** Kubernetes NetworkPolicy → Calico policy (reference §3.7, upstream conversion.go K8sNetworkPolicyToCalico). */
+/** Kubernetes NetworkPolicy → Calico policy (docs/calico-semantics.md §3.7, upstream conversion.go K8sNetworkPolicyToCalico). */
 
 function convert(spec: K8sNetworkPolicySpec, namespace = 'default'): Policy {
   const { policySet } = normalize([k8sPolicy(namespace, 'test.policy', spec)]);

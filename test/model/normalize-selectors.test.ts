@@ -5,7 +5,7 @@ import type { Policy } from '../../src/model/types.js';
 import { gnp, np, resource } from './normalize-helpers.js';
 
 /**
- * The syncer's selector rewrites (reference §1.6, upstream updateprocessors
+ * The syncer's selector rewrites (docs/calico-semantics.md §1.6, upstream updateprocessors
  * networkpolicyprocessor / globalnetworkpolicyprocessor / rules.go getEndpointSelector),
  * asserted on the canonical form of the selector Felix ends up with.
  */

@@ -10,7 +10,7 @@ const onlyPolicy = (spec: PolicySpec, kind: 'gnp' | 'np' = 'gnp'): Policy =>
 
 const onlyRule = (rule: Rule): PolicyRule => onlyPolicy({ ingress: [rule] }).ingress[0]!;
 
-describe('types defaulting (API defaults, reference §3.4)', () => {
+describe('types defaulting (API defaults, docs/calico-semantics.md §3.4)', () => {
   const allow: Rule = { action: 'Allow' };
   it.each([
     ['no rules', {}, { ingress: true, egress: false }],

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matches, parseSelector, prefixLabels, tokenize, type Selector } from '../../src/selector/index.js';
 
-/** Upstream's selector test vectors (shared/ sits beside the repository). */
-const vectorsFile = resolve(import.meta.dirname, '../../../shared/conformance/selector-upstream.json');
+/** Upstream's selector test vectors (their source is named in the file). */
+const vectorsFile = resolve(import.meta.dirname, '../conformance/vectors/selector-upstream.json');
 
 interface Vectors {
   matches: { selector: string; labels: Record<string, string>; match: boolean }[];

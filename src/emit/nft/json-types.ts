@@ -1,7 +1,7 @@
 /**
  * The subset of libnftables JSON (`nft -j`, schema version 1, nft 1.0.6) that calpol
  * emits and decodes, as types. `schema/nftables-calpol.schema.json` describes the same
- * subset for validators; /work/shared/reference/nftables-json.md (project notes) lists
+ * subset for validators; docs/nftables-json.md lists
  * what nft accepts and what it silently ignores.
  */
 

@@ -66,7 +66,7 @@ const versionOf = (set: AddressSet): 4 | 6 => (set.type.startsWith('ipv4') ? 4 :
  * `meta l4proto` dependency, so other protocols never match, negated or not — as the IR
  * wants. A negated type AND code must mean "not (type T and code C)" (iptables'
  * `! --icmp-type T/C`); nft's `icmp type != T icmp code != C` would mean "type ≠ T and
- * code ≠ C" (Calico's nftables quirk, calico-semantics §5.6). A concatenation looked up
+ * code ≠ C" (Calico's nftables quirk, docs/calico-semantics.md §5.6). A concatenation looked up
  * in a one-element anonymous set negates the pair as a whole:
  * `icmp type . icmp code != { T . C }` (checked with `nft --debug=netlink`: the
  * dependency, then one inverted lookup of both bytes).

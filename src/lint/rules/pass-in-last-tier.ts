@@ -8,7 +8,7 @@ type MessageId = 'passRule' | 'passDefault';
 
 /**
  * Pass hands a packet to the next tier that applies; after the last one, the endpoint's
- * profiles decide (reference §3.1 step 7): for pods `kns.<ns>` allows everything, for a
+ * profiles decide (docs/calico-semantics.md §3.1 step 7): for pods `kns.<ns>` allows everything, for a
  * host endpoint without profiles nothing does. So a Pass in the last tier means "allow"
  * for pods and "deny" for host endpoints, which the policy text does not say.
  *

@@ -56,7 +56,7 @@ function isEmptySide(side: PolicyRule['source']): boolean {
 
 /**
  * Policies in the same chains: doNotTrack, preDNAT and normal policies run in different
- * tables (reference §3.5), so two policies only ever meet when these flags agree.
+ * tables (docs/calico-semantics.md §3.5), so two policies only ever meet when these flags agree.
  * (applyOnForward only adds the forward chains; callers handle it where it matters.)
  */
 export function chainClass(policy: Policy): string {

@@ -15,7 +15,7 @@ import { normalizePort, type RuleSpans } from './policy-rule.js';
 
 /**
  * Kubernetes NetworkPolicy → Calico rules, as libcalico-go's `K8sNetworkPolicyToCalico`
- * does (reference §3.7, §1.8). The result is Calico v3 `Rule`s, which then go through the
+ * does (docs/calico-semantics.md §3.7, §1.8). The result is Calico v3 `Rule`s, which then go through the
  * same rule normalization (and namespace rewrite) as a Calico NetworkPolicy.
  */
 

@@ -17,7 +17,7 @@ export function prefixedLabels(labels: Readonly<Labels> | undefined, prefix: str
 }
 
 /**
- * Effective labels (felix labelindex `GetHandle`, reference §1.5): the endpoint's own
+ * Effective labels (felix labelindex `GetHandle`, docs/calico-semantics.md §1.5): the endpoint's own
  * labels win; then each profile's labelsToApply, in the endpoint's profile order, and
  * the first profile that has a key wins. The result has sorted keys.
  *

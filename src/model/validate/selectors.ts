@@ -4,7 +4,7 @@ import type { Checker } from './context.js';
 import { byteLength } from './names.js';
 
 /**
- * Where a selector sits decides where `global()` may appear (reference §1.6): only as the
+ * Where a selector sits decides where `global()` may appear (docs/calico-semantics.md §1.6): only as the
  * whole of an EntityRule namespaceSelector. Everywhere else a CEL rule rejects any text
  * containing `global(`.
  */
