@@ -119,7 +119,7 @@ export const POD_STATUS: ObjectSchema = {
   open: true,
   fields: {
     podIP: string,
-    podIPs: list(object({ name: 'PodIP', fields: { ip: string } })),
+    podIPs: list(object({ name: 'PodIP', required: ['ip'], fields: { ip: string } })),
     phase: string,
   },
 };

@@ -26,6 +26,10 @@ export function checkSelector(text: string, pointer: string, place: SelectorPlac
   if (byteLength(text) > MAX_SELECTOR_BYTES) {
     checker.invalid('tooLong', pointer, { max: MAX_SELECTOR_BYTES });
   }
+  if (/^[ \t]+$/.test(text) && place !== 'ipPool') {
+    checker.at(invalidSelector, 'whiteSpaceOnly', checker.span(pointer));
+    return;
+  }
   const result = parseSelector(text);
   if (!result.ok) {
     const { message, offset, length } = result.error;

@@ -3,20 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Random } from '../../../bench/generate/random.js';
 import { sanitizeLogPrefix } from '../../../src/emit/iptables/index.js';
 import { parsePrefix, RunEvaluator, type Packet, type RunInput, type RunTrace } from '../../../src/eval/index.js';
 import type { CtState, Program } from '../../../src/ir/index.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same inputs on every machine. */
+/** The benchmark generator's seeded PRNG as a function: the same seed gives the same inputs on every machine. */
 export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 interface Values {
