@@ -10,7 +10,9 @@ import { mutate } from './mutate.js';
 
 /**
  * The fuzz campaign (CI runs it on every change): seeded mutations of every example and
- * of the real-world corpus go through lint, explain, compile (every target) and test.
+ * of the real-world corpus go through every command that reads policy: lint, compile
+ * (every target), explain (the model, --via nft, --via iptables), matrix, diff (before
+ * against after), test, and selector test on one of the input's values.
  * No run may end in an internal error (exit 70) or take longer than RUN_SECONDS, and the
  * heap must stay under HEAP_BOUND. A failing input is written to test/fuzz/regressions/
  * (commit it: test/fuzz/regressions.test.ts replays it) and printed whole.
@@ -19,7 +21,7 @@ import { mutate } from './mutate.js';
  */
 
 const seed = Number(process.env.CALPOL_SEED ?? 20_261_207);
-const inputCount = Number(process.env.CALPOL_FUZZ_INPUTS ?? 400);
+const inputCount = Number(process.env.CALPOL_FUZZ_INPUTS ?? 600);
 const RUN_SECONDS = 20;
 const HEAP_BOUND = 1536 * 1024 * 1024;
 const ALLOWED_EXITS = new Set([0, 1, 2]);
@@ -33,17 +35,31 @@ interface Failure {
   problem: string;
 }
 
-function commandsFor(path: string, seedInput: SeedInput, flowsPath: string | undefined, output: string): string[][] {
+/**
+ * The commands each input goes through: every one that reads policy. `diff` compares the
+ * input before and after its mutation; `selector test` gets one of the input's scalars.
+ */
+function commandsFor(path: string, original: string, seedInput: SeedInput, flowsPath: string | undefined, output: string, scalar: string): string[][] {
   const commands = [
     ['lint', path, '--format', 'json'],
     ['compile', path, '--target', 'nft', '-o', join(output, 'ruleset.json')],
     ['compile', path, '--target', 'nft-text', '-o', join(output, 'ruleset.nft')],
     ['compile', path, '--target', 'iptables', '-o', join(output, 'iptables')],
     ['explain', path, ...seedInput.explain],
-    ['explain', path, ...seedInput.explain, '--via', 'iptables', '--format', 'json'],
+    ['explain', path, ...seedInput.explain, '--via', 'nft', '--format', 'json'],
+    ['explain', path, ...seedInput.explain, '--via', 'iptables'],
+    ['matrix', path, '--format', 'json'],
+    ['diff', original, '--', path],
+    ['selector', 'test', scalar, '--labels', 'app=web,role=db'],
   ];
   if (flowsPath) commands.push(['test', path, '--expect', flowsPath]);
   return commands;
+}
+
+/** A string scalar of the mutated text (for `selector test`), or a fixed selector. */
+function someScalar(text: string, random: Random): string {
+  const values = [...text.matchAll(/:\s+(["']?)([^\n"']+)\1\s*$/gm)].map((match) => match[2] as string);
+  return values.length > 0 ? random.pick(values) : "app == 'web'";
 }
 
 /** Keeps a failing input where the regression test replays it, named by its content. */
@@ -68,9 +84,11 @@ describe('fuzz campaign', () => {
       mkdirSync(directory, { recursive: true });
       const path = join(directory, 'input.yaml');
       writeFileSync(path, mutated.text);
+      const original = join(directory, 'original.yaml');
+      writeFileSync(original, seedInput.text);
       const flowsPath = seedInput.flows ? join(directory, 'flows.yaml') : undefined;
       if (flowsPath) writeFileSync(flowsPath, seedInput.flows as string);
-      for (const command of commandsFor(path, seedInput, flowsPath, join(directory, 'out'))) {
+      for (const command of commandsFor(path, original, seedInput, flowsPath, join(directory, 'out'), someScalar(mutated.text, random))) {
         const started = performance.now();
         const result = await runCli(command);
         const seconds = (performance.now() - started) / 1000;
