@@ -1,7 +1,7 @@
 import type { Span } from '../diag/index.js';
 import type { Endpoint, Policy, PolicyRule, Profile } from '../model/index.js';
 import type { ChainKind, Direction, FailsafePort, TierPlan } from '../tiers/index.js';
-import { limitedName } from './names.js';
+import { limitedName, NameOwners } from './names.js';
 import { protocolNumber, SetRegistry } from './registry.js';
 import { lowerRule } from './rules.js';
 import type { Chain, Match, Origin, Rule } from './types.js';
@@ -21,6 +21,7 @@ export class ChainFactory {
   readonly sets: SetRegistry;
   private readonly chains = new Map<string, Chain>();
   private readonly names = new Map<string, string>();
+  private readonly owners = new NameOwners();
 
   constructor(
     readonly plan: TierPlan,
@@ -33,7 +34,7 @@ export class ChainFactory {
   private chainName(prefix: string, text: string): string {
     const key = `${prefix}\0${text}`;
     let name = this.names.get(key);
-    if (name === undefined) this.names.set(key, (name = limitedName(prefix, text)));
+    if (name === undefined) this.names.set(key, (name = this.owners.claim(limitedName(prefix, text), key)));
     return name;
   }
 

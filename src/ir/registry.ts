@@ -2,7 +2,7 @@ import type { PortMatch, ProtocolMatch } from '../model/index.js';
 import type { Selector } from '../selector/index.js';
 import type { TierPlan } from '../tiers/index.js';
 import { MemberAddresses } from './members.js';
-import { assertSafeName, MAX_SET_NAME, shortHash } from './names.js';
+import { assertSafeName, MAX_SET_NAME, NameOwners, shortHash } from './names.js';
 import { protocolNumber } from './protocols.js';
 import { mergeCidrs } from './sets.js';
 import type { AddressSet, Origin } from './types.js';
@@ -21,6 +21,7 @@ export class SetRegistry {
   private readonly addresses: MemberAddresses;
   /** Set names by prefix + key. */
   private readonly names = new Map<string, string>();
+  private readonly owners = new NameOwners();
 
   constructor(private readonly plan: TierPlan) {
     this.addresses = new MemberAddresses(plan);
@@ -30,7 +31,7 @@ export class SetRegistry {
     // Rules ask for the same sets over and over: hash each key once.
     let name = this.names.get(prefix + key);
     if (name === undefined) {
-      name = assertSafeName(prefix + shortHash(key, MAX_SET_NAME - prefix.length), MAX_SET_NAME);
+      name = this.owners.claim(assertSafeName(prefix + shortHash(key, MAX_SET_NAME - prefix.length), MAX_SET_NAME), prefix + key);
       this.names.set(prefix + key, name);
     }
     if (!this.sets.has(name)) this.sets.set(name, { name, ...make() });

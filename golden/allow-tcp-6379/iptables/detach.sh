@@ -23,10 +23,10 @@ remove() {
 detach "$ipt4" filter INPUT calpol-INPUT
 detach "$ipt4" filter FORWARD calpol-FORWARD
 detach "$ipt4" filter OUTPUT calpol-OUTPUT
-remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-16a4c952e5a4f390 calpol-do-361224c51ce8b06d calpol-do-9d9da5c2e10eee65 calpol-do-b7ad8839100efdc6 cp-forward cp-from-wl cp-fw-38c652f8e3ecb914065b4d cp-fw-f46ed026f3aac87e069e3f cp-input cp-output cp-pi-np-production-a-1f1ebd cp-po-np-production-a-1f1ebd cp-pri-kns.production-beda67 cp-pro-kns.production-beda67 cp-to-wl cp-tw-65ddd7f2ffe990512ca233 cp-tw-a4d4d38039a358c9042a44 cp-wl-to-host
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-16a4c952e5a4f390 calpol-do-361224c51ce8b06d calpol-do-9d9da5c2e10eee65 calpol-do-b7ad8839100efdc6 cp-forward cp-from-wl cp-fw-08de4f2f213e927358b08b cp-fw-1331405a9ef5ec985431d4 cp-input cp-output cp-pi-np-produc-1f1ebd9cc4a2 cp-po-np-produc-1f1ebd9cc4a2 cp-pri-kns.prod-beda67c81b93 cp-pro-kns.prod-beda67c81b93 cp-to-wl cp-tw-69cb0d80e3321b8d908416 cp-tw-8bafd58b4338ca7f208852 cp-wl-to-host
 detach "$ipt6" filter INPUT calpol-INPUT
 detach "$ipt6" filter FORWARD calpol-FORWARD
 detach "$ipt6" filter OUTPUT calpol-OUTPUT
-remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-16a4c952e5a4f390 calpol-do-361224c51ce8b06d calpol-do-9d9da5c2e10eee65 calpol-do-b7ad8839100efdc6 cp-forward cp-from-wl cp-fw-38c652f8e3ecb914065b4d cp-fw-f46ed026f3aac87e069e3f cp-input cp-output cp-pi-np-production-a-1f1ebd cp-po-np-production-a-1f1ebd cp-pri-kns.production-beda67 cp-pro-kns.production-beda67 cp-to-wl cp-tw-65ddd7f2ffe990512ca233 cp-tw-a4d4d38039a358c9042a44 cp-wl-to-host
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-16a4c952e5a4f390 calpol-do-361224c51ce8b06d calpol-do-9d9da5c2e10eee65 calpol-do-b7ad8839100efdc6 cp-forward cp-from-wl cp-fw-08de4f2f213e927358b08b cp-fw-1331405a9ef5ec985431d4 cp-input cp-output cp-pi-np-produc-1f1ebd9cc4a2 cp-po-np-produc-1f1ebd9cc4a2 cp-pri-kns.prod-beda67c81b93 cp-pro-kns.prod-beda67c81b93 cp-to-wl cp-tw-69cb0d80e3321b8d908416 cp-tw-8bafd58b4338ca7f208852 cp-wl-to-host
 ipset destroy cp4s-ab570f64aed70659b35885dea4 2>/dev/null || true
 ipset destroy cp6s-f6d9f8f73cfd8728b9defc9913 2>/dev/null || true

@@ -23,11 +23,11 @@ remove() {
 detach "$ipt4" filter INPUT calpol-INPUT
 detach "$ipt4" filter FORWARD calpol-FORWARD
 detach "$ipt4" filter OUTPUT calpol-OUTPUT
-remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0704a1e48f699d6d calpol-do-15b38a16ded0f4b5 calpol-do-74bc7e8ab6bc29a5 calpol-do-7cad75ba29fc34d5 cp-failsafe-in cp-failsafe-out cp-fh-ab4a7d4ef2ee036336f3b3 cp-fh-f831237357e10b9e8b7224 cp-forward cp-from-hep cp-from-wl cp-input cp-output cp-pri-all.allow-aee3ea cp-pri-profile1-20f549 cp-pri-profile2-a92d9e cp-pro-all.allow-aee3ea cp-th-47e53d03e9c833f0268ee6 cp-th-ff90f89fb187c3199cde89 cp-to-hep cp-to-wl cp-wl-to-host
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0704a1e48f699d6d calpol-do-15b38a16ded0f4b5 calpol-do-74bc7e8ab6bc29a5 calpol-do-7cad75ba29fc34d5 cp-failsafe-in cp-failsafe-out cp-fh-10aa336767ff8a8846e471 cp-fh-1f65d5c106ee57e5da6a7b cp-forward cp-from-hep cp-from-wl cp-input cp-output cp-pri-all.allo-aee3eaee5017 cp-pri-profile1-20f549a4ec12 cp-pri-profile2-a92d9ebad6b4 cp-pro-all.allo-aee3eaee5017 cp-th-28d9537d54d804cb320804 cp-th-ff90f89fb187c3199cde89 cp-to-hep cp-to-wl cp-wl-to-host
 detach "$ipt6" filter INPUT calpol-INPUT
 detach "$ipt6" filter FORWARD calpol-FORWARD
 detach "$ipt6" filter OUTPUT calpol-OUTPUT
-remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0704a1e48f699d6d calpol-do-15b38a16ded0f4b5 calpol-do-74bc7e8ab6bc29a5 calpol-do-7cad75ba29fc34d5 cp-failsafe-in cp-failsafe-out cp-fh-ab4a7d4ef2ee036336f3b3 cp-fh-f831237357e10b9e8b7224 cp-forward cp-from-hep cp-from-wl cp-input cp-output cp-pri-all.allow-aee3ea cp-pri-profile1-20f549 cp-pri-profile2-a92d9e cp-pro-all.allow-aee3ea cp-th-47e53d03e9c833f0268ee6 cp-th-ff90f89fb187c3199cde89 cp-to-hep cp-to-wl cp-wl-to-host
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0704a1e48f699d6d calpol-do-15b38a16ded0f4b5 calpol-do-74bc7e8ab6bc29a5 calpol-do-7cad75ba29fc34d5 cp-failsafe-in cp-failsafe-out cp-fh-10aa336767ff8a8846e471 cp-fh-1f65d5c106ee57e5da6a7b cp-forward cp-from-hep cp-from-wl cp-input cp-output cp-pri-all.allo-aee3eaee5017 cp-pri-profile1-20f549a4ec12 cp-pri-profile2-a92d9ebad6b4 cp-pro-all.allo-aee3eaee5017 cp-th-28d9537d54d804cb320804 cp-th-ff90f89fb187c3199cde89 cp-to-hep cp-to-wl cp-wl-to-host
 ipset destroy cp4n-7f8ed667bd93d43c32c2a1caf6 2>/dev/null || true
 ipset destroy cp4n-d347eb025c7b5949cbcb98d63b 2>/dev/null || true
 ipset destroy cp6n-24436a6d73617a985013446089 2>/dev/null || true

@@ -23,11 +23,11 @@ remove() {
 detach "$ipt4" filter INPUT calpol-INPUT
 detach "$ipt4" filter FORWARD calpol-FORWARD
 detach "$ipt4" filter OUTPUT calpol-OUTPUT
-remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-122db890f0d2272f calpol-do-20225210c76abadc calpol-do-7467d5b467ccd432 calpol-do-aa26eefeaeb8e5a2 calpol-do-c8f772e8e1c2015c calpol-do-de5675c25a5098b5 cp-forward cp-from-wl cp-fw-0bd1d7dca96ce501db7f6c cp-fw-f79fdf16caccf232c2cfe2 cp-input cp-output cp-pi-knp-store-db-fr-91445b cp-pri-kns.ops-abb5f2 cp-pri-kns.store-adad4b cp-pro-kns.ops-abb5f2 cp-pro-kns.store-adad4b cp-to-wl cp-tw-afc410584091e5b3d89004 cp-tw-d720d18ec85ef73087e40e cp-tw-f2366d8f2b7b9ffabc1b07 cp-wl-to-host
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-122db890f0d2272f calpol-do-20225210c76abadc calpol-do-7467d5b467ccd432 calpol-do-aa26eefeaeb8e5a2 calpol-do-c8f772e8e1c2015c calpol-do-de5675c25a5098b5 cp-forward cp-from-wl cp-fw-9347d25cc9beef57c3abe4 cp-fw-acb081179e5075affbdf28 cp-input cp-output cp-pi-knp-store-91445b97b0a2 cp-pri-kns.ops-abb5f217490f cp-pri-kns.stor-adad4bbf2f88 cp-pro-kns.ops-abb5f217490f cp-pro-kns.stor-adad4bbf2f88 cp-to-wl cp-tw-075c0c5f750d1b83837729 cp-tw-6bac03b663943ac5ffac41 cp-tw-7ad669706d70b06b0c2437 cp-wl-to-host
 detach "$ipt6" filter INPUT calpol-INPUT
 detach "$ipt6" filter FORWARD calpol-FORWARD
 detach "$ipt6" filter OUTPUT calpol-OUTPUT
-remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-122db890f0d2272f calpol-do-20225210c76abadc calpol-do-7467d5b467ccd432 calpol-do-aa26eefeaeb8e5a2 calpol-do-c8f772e8e1c2015c calpol-do-de5675c25a5098b5 cp-forward cp-from-wl cp-fw-0bd1d7dca96ce501db7f6c cp-fw-f79fdf16caccf232c2cfe2 cp-input cp-output cp-pi-knp-store-db-fr-91445b cp-pri-kns.ops-abb5f2 cp-pri-kns.store-adad4b cp-pro-kns.ops-abb5f2 cp-pro-kns.store-adad4b cp-to-wl cp-tw-afc410584091e5b3d89004 cp-tw-d720d18ec85ef73087e40e cp-tw-f2366d8f2b7b9ffabc1b07 cp-wl-to-host
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-122db890f0d2272f calpol-do-20225210c76abadc calpol-do-7467d5b467ccd432 calpol-do-aa26eefeaeb8e5a2 calpol-do-c8f772e8e1c2015c calpol-do-de5675c25a5098b5 cp-forward cp-from-wl cp-fw-9347d25cc9beef57c3abe4 cp-fw-acb081179e5075affbdf28 cp-input cp-output cp-pi-knp-store-91445b97b0a2 cp-pri-kns.ops-abb5f217490f cp-pri-kns.stor-adad4bbf2f88 cp-pro-kns.ops-abb5f217490f cp-pro-kns.stor-adad4bbf2f88 cp-to-wl cp-tw-075c0c5f750d1b83837729 cp-tw-6bac03b663943ac5ffac41 cp-tw-7ad669706d70b06b0c2437 cp-wl-to-host
 ipset destroy cp4s-08b21eeeafe4a4d89c7f673f3c 2>/dev/null || true
 ipset destroy cp4s-bd3be88ca5899c0da904725481 2>/dev/null || true
 ipset destroy cp6s-4970ee3d4bf5c875dbf36ec92c 2>/dev/null || true

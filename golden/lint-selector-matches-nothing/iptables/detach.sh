@@ -23,8 +23,8 @@ remove() {
 detach "$ipt4" filter INPUT calpol-INPUT
 detach "$ipt4" filter FORWARD calpol-FORWARD
 detach "$ipt4" filter OUTPUT calpol-OUTPUT
-remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0e11893d74335ea3 calpol-do-1dee74100410b1d0 cp-forward cp-from-wl cp-fw-bc4ec9d119e7badac2ab08 cp-input cp-output cp-pri-kns.shop-21a157 cp-pro-kns.shop-21a157 cp-to-wl cp-tw-f9072ab944c9a94098e076 cp-wl-to-host
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0e11893d74335ea3 calpol-do-1dee74100410b1d0 cp-forward cp-from-wl cp-fw-954595a4c94a10d7da451d cp-input cp-output cp-pri-kns.shop-21a157de5335 cp-pro-kns.shop-21a157de5335 cp-to-wl cp-tw-759d516fa3a90c2e8e9be2 cp-wl-to-host
 detach "$ipt6" filter INPUT calpol-INPUT
 detach "$ipt6" filter FORWARD calpol-FORWARD
 detach "$ipt6" filter OUTPUT calpol-OUTPUT
-remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0e11893d74335ea3 calpol-do-1dee74100410b1d0 cp-forward cp-from-wl cp-fw-bc4ec9d119e7badac2ab08 cp-input cp-output cp-pri-kns.shop-21a157 cp-pro-kns.shop-21a157 cp-to-wl cp-tw-f9072ab944c9a94098e076 cp-wl-to-host
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-0e11893d74335ea3 calpol-do-1dee74100410b1d0 cp-forward cp-from-wl cp-fw-954595a4c94a10d7da451d cp-input cp-output cp-pri-kns.shop-21a157de5335 cp-pro-kns.shop-21a157de5335 cp-to-wl cp-tw-759d516fa3a90c2e8e9be2 cp-wl-to-host

@@ -23,10 +23,10 @@ remove() {
 detach "$ipt4" filter INPUT calpol-INPUT
 detach "$ipt4" filter FORWARD calpol-FORWARD
 detach "$ipt4" filter OUTPUT calpol-OUTPUT
-remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-89ae8825548b392f calpol-do-89cde19bedfb3c9c cp-forward cp-from-wl cp-fw-6b37ca5d2dbc9900d280e2 cp-input cp-output cp-pri-dev-apps-7a29ed cp-pro-dev-apps-7a29ed cp-to-wl cp-tw-26c61ff04563e8750582b4 cp-wl-to-host
+remove "$ipt4" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-89ae8825548b392f calpol-do-89cde19bedfb3c9c cp-forward cp-from-wl cp-fw-f558ba50d9c6dca6289458 cp-input cp-output cp-pri-dev-apps-7a29ed0b592b cp-pro-dev-apps-7a29ed0b592b cp-to-wl cp-tw-cae4dd6bb7a321839f8396 cp-wl-to-host
 detach "$ipt6" filter INPUT calpol-INPUT
 detach "$ipt6" filter FORWARD calpol-FORWARD
 detach "$ipt6" filter OUTPUT calpol-OUTPUT
-remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-89ae8825548b392f calpol-do-89cde19bedfb3c9c cp-forward cp-from-wl cp-fw-6b37ca5d2dbc9900d280e2 cp-input cp-output cp-pri-dev-apps-7a29ed cp-pro-dev-apps-7a29ed cp-to-wl cp-tw-26c61ff04563e8750582b4 cp-wl-to-host
+remove "$ipt6" filter calpol-INPUT calpol-FORWARD calpol-OUTPUT calpol-do-89ae8825548b392f calpol-do-89cde19bedfb3c9c cp-forward cp-from-wl cp-fw-f558ba50d9c6dca6289458 cp-input cp-output cp-pri-dev-apps-7a29ed0b592b cp-pro-dev-apps-7a29ed0b592b cp-to-wl cp-tw-cae4dd6bb7a321839f8396 cp-wl-to-host
 ipset destroy cp4s-cd5c1ee86c04133b932e295752 2>/dev/null || true
 ipset destroy cp6s-5134676efda72af64c240fb920 2>/dev/null || true
