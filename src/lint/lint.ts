@@ -20,8 +20,9 @@ export const UNREADABLE_CODES: ReadonlySet<string> = new Set(['yaml-syntax', 'un
 export function lintSources(sources: readonly SourceFile[], options: LintOptions = {}): LintOutcome {
   const model = loadModel(sources, options);
   const found = [...model.diagnostics];
-  // Semantic rules reason about the tier plan, which is only meaningful for valid input.
-  if (!model.hasErrors) {
+  // Semantic rules reason about the tier plan, which is only meaningful for valid resources
+  // (a missing tier still gives one: Felix orders its policies after every defined tier).
+  if (!model.inputHasErrors) {
     const plan = buildTierPlan(model.policySet, model.inventory, { tieBreak: options.tieBreak ?? 'calpol' });
     const context = { model, plan, hasEndpoints: model.inventory.endpoints.length > 0 };
     for (const rule of semanticRules) found.push(...rule.check(context));

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diag/index.js';
 import { loadFocused, loadResources, type PodFocus } from './load/index.js';
 import { normalize } from './normalize/index.js';
 import type { Resource } from './resources.js';
-import type { Inventory, PolicySet } from './types.js';
+import type { DeclaredTier, Inventory, PolicySet } from './types.js';
 import { validateResources } from './validate/index.js';
 
 /** One input file as the CLI read it: the model decodes and parses it (no I/O here). */
@@ -19,6 +19,11 @@ export interface ModelOptions {
    * explaining that flow, never for compiling or linting.
    */
   podFocus?: PodFocus;
+  /**
+   * Tiers defined outside the inputs (`calpol lint --tier NAME[:ORDER]`), for repositories
+   * whose tiers the platform team owns: a policy in one of them is not missing its tier.
+   */
+  declaredTiers?: readonly DeclaredTier[];
 }
 
 export interface Model {
@@ -26,8 +31,13 @@ export interface Model {
   policySet: PolicySet;
   inventory: Inventory;
   diagnostics: Diagnostic[];
-  /** True when the input itself has errors (syntax, schema, values): later stages must not run on it. */
+  /**
+   * True when anything in the input is an error, the model's own findings (a missing
+   * tier) included: no command may produce output from it.
+   */
   hasErrors: boolean;
+  /** True when the resources themselves have errors (syntax, schema, values): semantic lint rules must not run on them. */
+  inputHasErrors: boolean;
   /** With a pod focus: how many pods were left unread (and unchecked). */
   unreadPods?: number;
 }
@@ -69,21 +79,22 @@ function resourcesWithLoadErrors(resources: readonly Resource[], diagnostics: re
  * (and the model reports hasErrors, so nothing is compiled from it).
  */
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
-  const loaded = options.podFocus ? loadFocused([...sources], options.podFocus) : { ...loadResources([...sources]), unread: undefined };
+  const loadOptions = { allowUnsupported: options.allowUnsupported ?? false };
+  const loaded = options.podFocus ? loadFocused([...sources], options.podFocus, loadOptions) : { ...loadResources([...sources], loadOptions), unread: undefined };
   const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
   const invalid = validation.invalid;
   resourcesWithLoadErrors(loaded.resources, loaded.diagnostics, invalid);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));
-  const normalized = normalize(valid);
+  const normalized = normalize(valid, options.declaredTiers ? { declaredTiers: options.declaredTiers } : {});
   const inputDiagnostics = [...loaded.diagnostics, ...validation.diagnostics];
+  const diagnostics = [...inputDiagnostics, ...normalized.diagnostics];
   return {
     resources: loaded.resources,
     policySet: normalized.policySet,
     inventory: normalized.inventory,
-    diagnostics: [...inputDiagnostics, ...normalized.diagnostics],
-    // Findings about the model as a whole (a missing tier) are errors for lint, but the model
-    // is still well defined (Felix evaluates it), so they do not stop other commands.
-    hasErrors: inputDiagnostics.some((d) => d.severity === 'error'),
+    diagnostics,
+    hasErrors: diagnostics.some((d) => d.severity === 'error'),
+    inputHasErrors: inputDiagnostics.some((d) => d.severity === 'error'),
     ...(loaded.unread !== undefined ? { unreadPods: loaded.unread } : {}),
   };
 }

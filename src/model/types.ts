@@ -43,6 +43,12 @@ export interface Tier {
   span: Span;
 }
 
+/** A tier defined outside the inputs, named on the command line (`--tier NAME[:ORDER]`). */
+export interface DeclaredTier {
+  name: string;
+  order?: number;
+}
+
 /** A port match: a numeric range (a single port has min = max) or a named port. */
 export type PortMatch = { kind: 'range'; min: number; max: number } | { kind: 'named'; name: string };
 

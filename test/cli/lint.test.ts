@@ -63,11 +63,12 @@ describe('calpol lint', () => {
   });
 
   it('--max-warnings turns too many warnings into exit 1', async () => {
-    const unknownKind = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n';
-    const path = tempFile('deploy.yaml', unknownKind);
-    expect((await runCli(['lint', path])).code).toBe(0);
-    expect((await runCli(['lint', '--max-warnings', '0', path])).code).toBe(1);
-    expect((await runCli(['lint', '--max-warnings', '1', path])).code).toBe(0);
+    // A policy kind calpol skips with --allow-unsupported: one warning.
+    const unenforced = 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: a\n';
+    const path = tempFile('anp.yaml', unenforced);
+    expect((await runCli(['lint', '--allow-unsupported', path])).code).toBe(0);
+    expect((await runCli(['lint', '--allow-unsupported', '--max-warnings', '0', path])).code).toBe(1);
+    expect((await runCli(['lint', '--allow-unsupported', '--max-warnings', '1', path])).code).toBe(0);
   });
 
   it('unreadable input exits 2 with a positioned error and no stack trace', async () => {

@@ -139,11 +139,11 @@ items:
 });
 
 describe('kinds and documents', () => {
-  it('warns about (and skips) kinds it does not read', () => {
+  it('notes (and skips) kinds that carry no policy', () => {
     const result = load('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
     expect(result.resources).toEqual([]);
     expect(result.diagnostics.map((d) => [d.code, d.severity, `${d.span?.line}:${d.span?.column}`])).toEqual([
-      ['unknown-kind', 'warning', '2:7'],
+      ['unknown-kind', 'info', '2:7'],
     ]);
   });
 
@@ -157,7 +157,7 @@ describe('kinds and documents', () => {
     expect(result.diagnostics.map(where)).toEqual(['missing-field@1:1', 'missing-field@5:1']);
   });
 
-  it('reads extensions/v1beta1 NetworkPolicy as networking.k8s.io/v1, with a warning', () => {
+  it('refuses extensions/v1beta1 NetworkPolicy, which no cluster serves since Kubernetes 1.16', () => {
     const result = load(`apiVersion: extensions/v1beta1
 kind: NetworkPolicy
 metadata:
@@ -177,8 +177,8 @@ spec:
           run: test
           
 `);
-    expect(result.diagnostics.map((d) => [d.code, d.severity])).toEqual([['unknown-kind', 'warning']]);
-    expect(result.resources.map((r) => r.kind)).toEqual(['KubernetesNetworkPolicy']);
+    expect(result.diagnostics.map((d) => [d.code, d.severity, `${d.span?.line}:${d.span?.column}`])).toEqual([['unknown-kind', 'error', '1:13']]);
+    expect(result.resources).toEqual([]);
   });
 
   it('reads crd.projectcalico.org/v1 as the same Calico kinds', () => {

@@ -10,7 +10,8 @@ import {
 import { EXIT } from '../errors.js';
 import { calpolVersion, useColor, type Io } from '../io.js';
 import { readSources, sourceLineLookup } from '../sources.js';
-import { nonNegativeInteger, oneOf } from './options.js';
+import { declaredTier, nonNegativeInteger, oneOf } from './options.js';
+import type { DeclaredTier } from '../../model/index.js';
 import { TIE_BREAKS } from './plan-options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -21,6 +22,7 @@ interface LintFlags {
   maxWarnings?: number;
   allowUnsupported?: boolean;
   tieBreak: 'calpol' | 'upstream';
+  tier?: DeclaredTier[];
 }
 
 export function registerLint(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -32,13 +34,18 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInteger)
     .option('--allow-unsupported', 'report fields calpol cannot enforce as warnings and skip them')
     .option('--tie-break <rule>', 'order of equal-order policies for the semantic rules: calpol or upstream', oneOf(TIE_BREAKS), 'calpol')
+    .option('--tier <name[:order]>', 'a tier defined outside these files (repeatable): its policies are not missing their tier', declaredTier)
     .addHelpText(
       'after',
       '\nExit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage error or unreadable input.',
     )
     .action(async (paths: string[], flags: LintFlags) => {
       const sources = await readSources(paths, io);
-      const outcome = lintSources(sources, { allowUnsupported: flags.allowUnsupported ?? false, tieBreak: flags.tieBreak });
+      const outcome = lintSources(sources, {
+        allowUnsupported: flags.allowUnsupported ?? false,
+        tieBreak: flags.tieBreak,
+        ...(flags.tier ? { declaredTiers: flags.tier } : {}),
+      });
       const diagnostics = outcome.diagnostics;
       switch (flags.format) {
         case 'json':

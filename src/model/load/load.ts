@@ -1,4 +1,4 @@
-import { didYouMean, LineIndex, report, type Diagnostic } from '../../diag/index.js';
+import { didYouMean, LineIndex, report, unreachable, type Diagnostic } from '../../diag/index.js';
 import type { ObjectMeta, Resource } from '../resources.js';
 import { invalidType, missingField, unknownKind, yamlSyntax } from '../rules/index.js';
 import {
@@ -20,7 +20,7 @@ import {
   type YNode,
 } from '../schema/index.js';
 import { decodeSource } from './decode.js';
-import { apiVersionsOf, isKnownApiVersion, isListKind, KNOWN_KIND_NAMES, routeKind } from './kinds.js';
+import { classifyUnread, isListKind, KNOWN_KIND_NAMES, routeKind } from './kinds.js';
 import type { NodeReader } from './fast-yaml.js';
 import { parseYamlFile } from './yaml.js';
 
@@ -43,6 +43,8 @@ export interface LoadOptions {
    * text and the item's [start, end): true leaves it unread, in `deferred`.
    */
   deferItem?: (text: string, start: number, end: number) => boolean;
+  /** Report policy kinds calpol does not enforce as warnings (skipped) instead of errors. */
+  allowUnsupported?: boolean;
 }
 
 /** A list item left unread: its text, and how to read and decode it into a result after all. */
@@ -79,7 +81,7 @@ export function loadResources(sources: readonly LoadSource[], options: LoadOptio
 /** Parses and decodes one file's text, appending to `result`. */
 export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map(), options: LoadOptions = {}): void {
   const lines = new LineIndex(text);
-  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers };
+  const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, allowUnsupported: options.allowUnsupported ?? false };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
   // ListItemSink), into a buffer per document, kept only if that document is a List.
   const streamed = new Map<number, LoadResult>();
@@ -142,6 +144,8 @@ function isStreamedList(map: MapNode): boolean {
 interface FileContext extends DecodeContext {
   /** Set when the fast YAML reader read the file: nodes can then be read again from their offset. */
   reread?: NodeReader;
+  /** Policy kinds calpol does not enforce are skipped with a warning instead of an error. */
+  allowUnsupported?: boolean;
 }
 
 /*
@@ -177,17 +181,8 @@ function loadDocument(map: MapNode, ctx: FileContext, out: Resource[]): void {
   }
   const route = routeKind(apiVersion.value, kind.value);
   if (!route) {
-    reportUnknownKind(apiVersion.value, kind, ctx);
+    reportUnread(apiVersion, kind, ctx);
     return;
-  }
-  if (route.readAs) {
-    ctx.diagnostics.push(
-      report(unknownKind, 'deprecatedApiVersion', nodeSpan(ctx, apiVersion.node), {
-        apiVersion: apiVersion.value,
-        kind: kind.value,
-        replacement: route.readAs,
-      }),
-    );
   }
   const before = ctx.diagnostics.length;
   const resource = decodeResource(map, route.kind, apiVersion.value, ctx);
@@ -198,20 +193,33 @@ function loadDocument(map: MapNode, ctx: FileContext, out: Resource[]): void {
 /** Decoding findings after which a resource no longer has its kind's shape. */
 const SHAPE_ERRORS: ReadonlySet<string> = new Set([missingField.id, invalidType.id]);
 
-function reportUnknownKind(apiVersion: string, kind: { value: string; node: YNode }, ctx: DecodeContext): void {
+/** A document calpol does not read: a note when it carries no policy, otherwise an error (classifyUnread). */
+function reportUnread(apiVersion: { value: string; node: YNode }, kind: { value: string; node: YNode }, ctx: FileContext): void {
   const span = nodeSpan(ctx, kind.node);
-  const expected = apiVersionsOf(kind.value);
-  if (expected.length > 0) {
-    ctx.diagnostics.push(report(unknownKind, 'unknownApiVersion', span, { apiVersion, kind: kind.value, expected: expected.join(' or ') }));
-    return;
+  const versionSpan = nodeSpan(ctx, apiVersion.node);
+  const data = { apiVersion: apiVersion.value, kind: kind.value };
+  const unread = classifyUnread(apiVersion.value, kind.value, (name) => didYouMean(name, KNOWN_KIND_NAMES));
+  const error = { severity: 'error' as const };
+  switch (unread.reason) {
+    case 'removedApiVersion':
+      return void ctx.diagnostics.push(report(unknownKind, 'removedApiVersion', versionSpan, { ...data, replacement: unread.replacement }, error));
+    case 'wrongApiVersion':
+      return void ctx.diagnostics.push(report(unknownKind, 'unknownApiVersion', versionSpan, { ...data, expected: unread.expected.join(' or ') }, error));
+    case 'calicoV1':
+      return void ctx.diagnostics.push(report(unknownKind, 'calicoV1', span, data, error));
+    case 'unenforcedPolicy':
+      return void ctx.diagnostics.push(
+        ctx.allowUnsupported
+          ? report(unknownKind, 'unenforcedPolicySkipped', span, data, { severity: 'warning' })
+          : report(unknownKind, 'unenforcedPolicy', span, data, error),
+      );
+    case 'misspelt':
+      return void ctx.diagnostics.push(report(unknownKind, 'unknownKindWithSuggestion', span, { ...data, suggestion: unread.suggestion }, error));
+    case 'noPolicy':
+      return void ctx.diagnostics.push(report(unknownKind, 'unknownKind', span, data));
+    default:
+      return unreachable(unread, 'unread document');
   }
-  // Only suggest a kind inside a group calpol reads: a Deployment is not a misspelt Pod.
-  const suggestion = isKnownApiVersion(apiVersion) ? didYouMean(kind.value, KNOWN_KIND_NAMES) : undefined;
-  ctx.diagnostics.push(
-    suggestion
-      ? report(unknownKind, 'unknownKindWithSuggestion', span, { kind: kind.value, apiVersion, suggestion })
-      : report(unknownKind, 'unknownKind', span, { kind: kind.value, apiVersion }),
-  );
 }
 
 /** `kind: List` / `*List`: each item is a resource of its own (items inherit nothing from the list). */

@@ -1,6 +1,6 @@
 import { parsePrefix, prefixContains, type Prefix } from '../address.js';
 import type { Resource } from '../resources.js';
-import { loadResources, type LoadResult, type LoadSource } from './load.js';
+import { loadResources, type LoadOptions, type LoadResult, type LoadSource } from './load.js';
 
 /**
  * What one question about a flow needs of the pods: those it names and those owning one of
@@ -26,9 +26,9 @@ export interface PodFocus {
  * makes it read, and an item the fast reader cannot read alone makes the whole input load
  * as without a focus. What is left unread is not checked either: `calpol lint` checks all.
  */
-export function loadFocused(sources: readonly LoadSource[], focus: PodFocus): LoadResult & { unread: number } {
+export function loadFocused(sources: readonly LoadSource[], focus: PodFocus, options: LoadOptions = {}): LoadResult & { unread: number } {
   const mentions = new NameFinder(focus.names);
-  const loaded = loadResources(sources, { deferItem: (text, start, end) => !mentions.within(text, start, end) && isPlainPodItem(text, start, end) });
+  const loaded = loadResources(sources, { ...options, deferItem: (text, start, end) => !mentions.within(text, start, end) && isPlainPodItem(text, start, end) });
   const deferred = loaded.deferred ?? [];
   delete loaded.deferred;
   if (deferred.length === 0) return { ...loaded, unread: 0 };
@@ -40,7 +40,7 @@ export function loadFocused(sources: readonly LoadSource[], focus: PodFocus): Lo
       unread++;
       continue;
     }
-    if (!item.load(loaded)) return { ...loadResources(sources), unread: 0 };
+    if (!item.load(loaded)) return { ...loadResources(sources, options), unread: 0 };
   }
   return { ...loaded, unread };
 }

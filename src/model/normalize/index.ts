@@ -14,7 +14,7 @@ import type {
   TierResource,
   WorkloadEndpointResource,
 } from '../resources.js';
-import type { Endpoint, Inventory, NetworkSet, Policy, PolicySet, Profile } from '../types.js';
+import type { DeclaredTier, Endpoint, Inventory, NetworkSet, Policy, PolicySet, Profile } from '../types.js';
 import { DEFAULT_INTERFACE_PREFIX } from './constants.js';
 import { dropDuplicateKeys, dropDuplicates, namespaceOf } from './dedupe.js';
 import {
@@ -40,6 +40,8 @@ export { k8sSelectorToCalico } from './k8s-policy.js';
 export interface NormalizeOptions {
   /** Host-side interface prefix for pods (Felix `InterfacePrefix`, first entry). Default `cali`. */
   interfacePrefix?: string;
+  /** Tiers defined outside the inputs (see ModelOptions.declaredTiers). */
+  declaredTiers?: readonly DeclaredTier[];
 }
 
 export interface NormalizeResult {
@@ -188,7 +190,7 @@ export function normalize(resources: readonly Resource[], options: NormalizeOpti
   const cache = new SelectorCache();
 
   const { policies, tierSpans } = normalizePolicies(cache, buckets.policies);
-  const tiers = buildTiers(buckets.tiers, policies, tierSpans);
+  const tiers = buildTiers(buckets.tiers, policies, tierSpans, options.declaredTiers);
 
   const references = new ProfileReferences();
   const endpoints = buildEndpoints(buckets, options.interfacePrefix ?? DEFAULT_INTERFACE_PREFIX, references);

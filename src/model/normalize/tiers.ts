@@ -1,6 +1,6 @@
 import { compareSpans, report, syntheticSpan, type Diagnostic, type Span } from '../../diag/index.js';
 import type { TierResource } from '../resources.js';
-import type { Policy, Tier, TierDefaultAction } from '../types.js';
+import type { DeclaredTier, Policy, Tier, TierDefaultAction } from '../types.js';
 import { missingTier } from './rules.js';
 
 /** The built-in tiers (libcalico-go names/policy.go, v3.32+): always present. */
@@ -33,10 +33,19 @@ export function buildTiers(
   tierResources: readonly TierResource[],
   policies: readonly Policy[],
   tierSpans: ReadonlyMap<string, Span> = new Map(),
+  declaredTiers: readonly DeclaredTier[] = [],
 ): { tiers: Tier[]; diagnostics: Diagnostic[] } {
   const tiers = new Map<string, Tier>();
   for (const builtIn of BUILT_IN_TIERS) {
     tiers.set(builtIn.name, { ...builtIn, builtIn: true, defined: true, span: syntheticSpan() });
+  }
+  // Declared on the command line: defined, with the order given (a Tier resource in the
+  // inputs, read next, takes precedence).
+  for (const declared of declaredTiers) {
+    if (tiers.has(declared.name)) continue;
+    const tier: Tier = { name: declared.name, defaultAction: 'Deny', builtIn: false, defined: true, span: syntheticSpan() };
+    if (declared.order !== undefined) tier.order = declared.order;
+    tiers.set(declared.name, tier);
   }
   for (const resource of tierResources) {
     const builtIn = BUILT_IN_TIERS.find((t) => t.name === resource.metadata.name);
@@ -55,7 +64,11 @@ export function buildTiers(
   const diagnostics: Diagnostic[] = [];
   for (const [name, { policy, span }] of firstReference) {
     tiers.set(name, { name, defaultAction: 'Deny', builtIn: false, defined: false, span });
-    diagnostics.push(report(missingTier, 'missingTier', span, { tier: name, policy: policy.key }));
+    diagnostics.push(
+      report(missingTier, 'missingTier', span, { tier: name, policy: policy.key }, {
+        help: `pass the file that defines Tier ${name} too, or, when the tier is managed elsewhere, declare it: calpol lint --tier ${name}[:ORDER]`,
+      }),
+    );
   }
   return { tiers: [...tiers.values()].sort((a, b) => compareText(a.name, b.name)), diagnostics };
 }
