@@ -1,9 +1,14 @@
 import type { Diagnostic } from '../../src/diag/index.js';
 import { lintSources } from '../../src/lint/index.js';
 
-/** Lints YAML text as one file and returns the diagnostics with the given code. */
-export function findings(text: string, code: string, options: { allowUnsupported?: boolean; file?: string } = {}): Diagnostic[] {
-  const outcome = lintSources([{ file: options.file ?? 'input.yaml', bytes: new TextEncoder().encode(text) }], {
+/** Lints YAML text as one file (or `files`) and returns the diagnostics with the given code. */
+export function findings(
+  text: string,
+  code: string,
+  options: { allowUnsupported?: boolean; file?: string; files?: { file: string; text: string }[] } = {},
+): Diagnostic[] {
+  const files = options.files ?? [{ file: options.file ?? 'input.yaml', text }];
+  const outcome = lintSources(files.map((f) => ({ file: f.file, bytes: new TextEncoder().encode(f.text) })), {
     allowUnsupported: options.allowUnsupported ?? false,
   });
   return outcome.diagnostics.filter((d) => d.code === code);

@@ -131,10 +131,20 @@ items:
     expect(result.resources.map((r) => r.metadata.name)).toEqual(['a']);
   });
 
-  it('skips empty documents and reports a document that is not a mapping', () => {
-    const result = load(`---\n---\n# nothing\n---\n${POLICY}---\n- a\n- b\n`);
+  it('skips empty documents and reports a document that is not a mapping (nor a list of them)', () => {
+    const result = load(`---\n---\n# nothing\n---\n${POLICY}---\n- a\n- b\n---\n42\n`);
     expect(result.resources).toHaveLength(1);
-    expect(result.diagnostics.map(where)).toEqual(['yaml-syntax@17:1']);
+    expect(result.diagnostics.map(where)).toEqual(['yaml-syntax@17:3', 'yaml-syntax@18:3', 'yaml-syntax@20:1']);
+  });
+
+  it("reads calicoctl's list form: a document that is a sequence of resources", () => {
+    const item = POLICY.trimEnd().replace(/^/gm, '  ').replace(/^ {2}/, '- ');
+    const result = load(`${item}\n${item.replace('name: allow-dns', 'name: other')}\n`);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.resources.map((r) => [r.kind, r.metadata.name, r.span.line])).toEqual([
+      ['GlobalNetworkPolicy', 'allow-dns', 1],
+      ['GlobalNetworkPolicy', 'other', 12],
+    ]);
   });
 });
 

@@ -175,10 +175,14 @@ spec:
 });
 
 describe('resources', () => {
-  it('duplicate resources name the first', () => {
+  it('duplicate resources that differ name the first and the fields', () => {
     const diagnostics = check(`${GNP('  selector: all()\n')}---\n${GNP('  order: 1\n')}---\n${NP('')}`);
     expect(diagnostics.map((d) => [d.code, d.message, d.span?.line])).toEqual([
-      ['duplicate-resource', 'GlobalNetworkPolicy "g" is defined more than once (first at in.yaml:4)', 11],
+      [
+        'duplicate-resource',
+        'GlobalNetworkPolicy "g" is defined twice and the copies differ in /spec/order, /spec/selector (first at in.yaml:4); the cluster holds whichever was applied last: keep one',
+        11,
+      ],
     ]);
   });
 

@@ -104,6 +104,12 @@ export function loadText(file: string, text: string, result: LoadResult, pointer
   const parsed = parseYamlFile(file, text, result.diagnostics, { lines, onListItem, deferListItem });
   parsed.documents.forEach((root, index) => {
     if (isNull(root)) return; // an empty document
+    if (root.kind === 'seq') {
+      // calicoctl's list form: a document that is a sequence of resources (Calico's own
+      // docs use it); each item is a resource of its own, as in a List.
+      for (const item of root.items) loadListItem(item, { ...ctx, reread: parsed.reread }, result.resources);
+      return;
+    }
     if (root.kind !== 'map') {
       result.diagnostics.push(report(yamlSyntax, 'notMapping', nodeSpan(ctx, root), { actual: describeNode(root) }));
       return;

@@ -16,8 +16,6 @@ export const SERVICE_ACCOUNT_PROFILE_PREFIX = 'ksa.';
 export const ORCHESTRATOR_K8S = 'k8s';
 export const DEFAULT_TIER = 'default';
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
-/** Namespace of a namespaced resource written without one (kubectl's and calicoctl's default). */
-export const DEFAULT_NAMESPACE = 'default';
 /** Order every Kubernetes NetworkPolicy gets on conversion. */
 export const K8S_POLICY_ORDER = 1000;
 /** Host-side veth prefix (Felix's `InterfacePrefix`, first entry). */

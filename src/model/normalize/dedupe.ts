@@ -1,28 +1,7 @@
 import { compareSpans, report, type Diagnostic, type Span } from '../../diag/index.js';
-import type { Resource, ResourceKind } from '../resources.js';
-import { DEFAULT_NAMESPACE } from './constants.js';
+import { resourceIdentity } from '../identity.js';
+import type { Resource } from '../resources.js';
 import { inventoryIncomplete } from './rules.js';
-
-/** Kinds whose identity includes a namespace. */
-const NAMESPACED_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
-  'NetworkPolicy',
-  'StagedNetworkPolicy',
-  'KubernetesNetworkPolicy',
-  'StagedKubernetesNetworkPolicy',
-  'WorkloadEndpoint',
-  'NetworkSet',
-  'Pod',
-  'ServiceAccount',
-]);
-
-export function isNamespacedKind(kind: ResourceKind): boolean {
-  return NAMESPACED_KINDS.has(kind);
-}
-
-/** The namespace a namespaced resource lives in (kubectl's `default` when unset). */
-export function namespaceOf(resource: Resource): string {
-  return resource.metadata.namespace || DEFAULT_NAMESPACE;
-}
 
 const describeSpan = (span: Span): string => `${span.file}:${span.line}:${span.column}`;
 
@@ -35,7 +14,7 @@ const describeSpan = (span: Span): string => `${span.file}:${span.line}:${span.c
 export function dropDuplicates(resources: readonly Resource[]): Resource[] {
   const kept = new Map<string, Resource>();
   for (const resource of resources) {
-    const identity = `${resource.kind}\u0000${isNamespacedKind(resource.kind) ? namespaceOf(resource) : ''}\u0000${resource.metadata.name}`;
+    const identity = resourceIdentity(resource);
     const seen = kept.get(identity);
     if (!seen || compareSpans(resource.span, seen.span) < 0) kept.set(identity, resource);
   }

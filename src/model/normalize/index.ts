@@ -16,7 +16,8 @@ import type {
 } from '../resources.js';
 import type { DeclaredTier, Endpoint, Inventory, NetworkSet, Policy, PolicySet, Profile } from '../types.js';
 import { DEFAULT_INTERFACE_PREFIX } from './constants.js';
-import { dropDuplicateKeys, dropDuplicates, namespaceOf } from './dedupe.js';
+import { namespaceOf } from '../identity.js';
+import { dropDuplicateKeys, dropDuplicates } from './dedupe.js';
 import {
   hostEndpointToEndpoint,
   podIdentityOfWorkloadEndpoint,

@@ -18,7 +18,7 @@ import {
   namespaceProfileName,
   serviceAccountProfileName,
 } from './constants.js';
-import { namespaceOf } from './dedupe.js';
+import { namespaceOf } from '../identity.js';
 import { sortedLabels, type Labels } from './labels.js';
 import { normalizeCidrs } from './net.js';
 import { normalizeProtocol } from './policy-rule.js';

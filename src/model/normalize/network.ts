@@ -1,7 +1,7 @@
 import type { IPPoolResource, NetworkSetResource } from '../resources.js';
 import type { IPPool, NetworkSet } from '../types.js';
 import { LABEL_NAMESPACE, namespaceProfileName } from './constants.js';
-import { namespaceOf } from './dedupe.js';
+import { namespaceOf } from '../identity.js';
 import { sortedLabels } from './labels.js';
 import { normalizeCidr, normalizeCidrs } from './net.js';
 

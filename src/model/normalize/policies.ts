@@ -7,7 +7,8 @@ import type {
   StagedK8sNetworkPolicyResource,
 } from '../resources.js';
 import type { Policy, PolicyDirections, PolicyKind, PolicyRule } from '../types.js';
-import { DEFAULT_NAMESPACE, DEFAULT_TIER, K8S_POLICY_ORDER } from './constants.js';
+import { namespaceOf } from '../identity.js';
+import { DEFAULT_TIER, K8S_POLICY_ORDER } from './constants.js';
 import { convertK8sPolicy, type ConvertedRule } from './k8s-policy.js';
 import { normalizeRule, normalizeRuleList, type RuleContext } from './policy-rule.js';
 import { globalPolicySelector, namespacedPolicySelector, type SelectorCache } from './selectors.js';
@@ -69,7 +70,7 @@ function policyShell(
   stagedAction: string | undefined,
 ): Omit<Policy, 'tier' | 'appliesTo' | 'ingress' | 'egress'> {
   const kind = resource.kind;
-  const namespace = isGlobalPolicyKind(kind) ? undefined : (resource.metadata.namespace ?? DEFAULT_NAMESPACE);
+  const namespace = isGlobalPolicyKind(kind) ? undefined : namespaceOf(resource);
   const shell: Omit<Policy, 'tier' | 'appliesTo' | 'ingress' | 'egress'> = {
     key: policyKey(kind, resource.metadata.name, namespace),
     kind,
@@ -95,7 +96,7 @@ export function normalizeCalicoPolicy(cache: SelectorCache, resource: CalicoPoli
   const spec = resource.spec;
   if (spec.stagedAction === 'Delete') return undefined;
   const global = isGlobalPolicyKind(resource.kind);
-  const namespace = global ? '' : (resource.metadata.namespace ?? DEFAULT_NAMESPACE);
+  const namespace = global ? '' : namespaceOf(resource);
   const selectorText = global
     ? globalPolicySelector(cache, spec.selector, spec.namespaceSelector, spec.serviceAccountSelector)
     : namespacedPolicySelector(cache, spec.selector, namespace, spec.serviceAccountSelector);
@@ -196,7 +197,7 @@ export function normalizeK8sPolicy(
 ): Policy | undefined {
   const stagedAction = resource.kind === 'StagedKubernetesNetworkPolicy' ? resource.spec.stagedAction : undefined;
   if (stagedAction === 'Delete') return undefined;
-  const namespace = resource.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const namespace = namespaceOf(resource);
   const converted = convertK8sPolicy(resource.spec, spanLookup(resource));
   const context: RuleContext = { cache, namespace };
   const toRules = (rules: ConvertedRule[]): PolicyRule[] =>

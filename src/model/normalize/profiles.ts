@@ -10,7 +10,7 @@ import {
   namespaceProfileName,
   serviceAccountProfileName,
 } from './constants.js';
-import { namespaceOf } from './dedupe.js';
+import { namespaceOf } from '../identity.js';
 import { prefixedLabels, sortedLabels } from './labels.js';
 import { normalizeRule, normalizeRuleList, type RuleContext } from './policy-rule.js';
 import { namespaceNotDefined } from './rules.js';

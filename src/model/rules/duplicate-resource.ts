@@ -1,12 +1,16 @@
 import type { RuleDefinition } from '../../diag/index.js';
 
-/** The same resource (kind, namespace, name) given twice: the API would keep only one. */
-export const duplicateResource: RuleDefinition<'duplicate' | 'duplicateNamespaced'> = {
+/**
+ * The same resource (kind, namespace, name) given twice. Copies that agree on everything
+ * calpol reads are one resource (a note); copies that differ are an error, since the
+ * cluster holds whichever was applied last.
+ */
+export const duplicateResource: RuleDefinition<'identical' | 'differs'> = {
   id: 'duplicate-resource',
   severity: 'error',
-  description: 'Two documents define the same resource (same kind, namespace and name).',
+  description: 'Two documents define the same resource (same kind, namespace and name) and differ.',
   messages: {
-    duplicate: '{kind} "{name}" is defined more than once (first at {first})',
-    duplicateNamespaced: '{kind} "{namespace}/{name}" is defined more than once (first at {first})',
+    identical: '{kind} "{name}" is defined again, identically (first at {first}): read once',
+    differs: '{kind} "{name}" is defined twice and the copies differ in {fields} (first at {first}); the cluster holds whichever was applied last: keep one',
   },
 };

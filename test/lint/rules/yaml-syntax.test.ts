@@ -21,7 +21,11 @@ spec:
     expect(positions(findings(text, CODE))).toEqual([{ severity: 'error', line: 4, column: 1 }]);
   });
 
-  it('reports a document that is not a mapping', () => {
-    expect(positions(findings('- just\n- a list\n', CODE))).toEqual([{ severity: 'error', line: 1, column: 1 }]);
+  it('reports a document that is not a mapping, and each item of a list form that is not one', () => {
+    expect(positions(findings('just a string\n', CODE))).toEqual([{ severity: 'error', line: 1, column: 1 }]);
+    expect(positions(findings('- just\n- a list\n', CODE))).toEqual([
+      { severity: 'error', line: 1, column: 3 },
+      { severity: 'error', line: 2, column: 3 },
+    ]);
   });
 });
