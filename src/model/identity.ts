@@ -17,3 +17,6 @@ export function resourceIdentity(resource: Resource): string {
   const namespace = KIND_SCHEMAS[resource.kind].namespaced ? namespaceOf(resource) : '';
   return `${resource.kind}\u0000${namespace}\u0000${resource.metadata.name}`;
 }
+
+/** The label the API server puts on every Namespace (Kubernetes 1.21+): the namespace's own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -138,6 +138,7 @@ describe('effective labels (label inheritance, §1.5)', () => {
       team: 'own',
       'pcns.env': 'prod',
       'pcns.team': 'ns-team',
+      'pcns.kubernetes.io/metadata.name': 'web',
       'pcns.projectcalico.org/name': 'web',
       'pcsa.projectcalico.org/name': 'robot',
       'pcsa.role': 'ci',

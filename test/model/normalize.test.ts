@@ -176,15 +176,30 @@ describe('tiers', () => {
 });
 
 describe('profiles', () => {
-  it('normalizes user profiles (rules not namespaced) and keeps a user kns.* profile over the implicit one', () => {
+  it('normalizes user profiles (rules not namespaced); a user kns.* profile is kept when its Namespace is not in the input', () => {
     const { policySet } = normalize([
       resource('Profile', { name: 'kns.web' }, { labelsToApply: { 'pcns.tier': 'gold', 'pcns.projectcalico.org/name': 'web' } }),
-      namespace('web', { tier: 'silver' }),
       resource('Profile', { name: 'edge' }, { egress: [{ action: 'Deny', destination: { nets: ['1.2.3.4'] } }] }),
     ]);
     const byName = new Map(policySet.profiles.map((p) => [p.name, p]));
     expect(byName.get('kns.web')).toMatchObject({ builtIn: false, labelsToApply: { 'pcns.tier': 'gold' }, ingress: [], egress: [] });
     expect(byName.get('edge')!.egress[0]!.destination.nets).toEqual(['1.2.3.4/32']);
+  });
+
+  it('a user kns.* or ksa.* profile next to the Namespace or ServiceAccount it shadows: the derived one wins (Kubernetes datastore), with a warning', () => {
+    const { policySet, diagnostics } = normalize([
+      resource('Profile', { name: 'kns.web' }, { labelsToApply: { 'pcns.tier': 'gold' } }),
+      resource('Profile', { name: 'ksa.web.robot' }, {}),
+      namespace('web', { tier: 'silver' }),
+      resource('ServiceAccount', { name: 'robot', namespace: 'web', labels: { role: 'ci' } }, {}),
+    ]);
+    const byName = new Map(policySet.profiles.map((p) => [p.name, p]));
+    expect(byName.get('kns.web')).toMatchObject({ builtIn: true, labelsToApply: { 'pcns.tier': 'silver' } });
+    expect(byName.get('ksa.web.robot')).toMatchObject({ builtIn: true, labelsToApply: { 'pcsa.role': 'ci' } });
+    expect(diagnostics.filter((d) => d.code === 'duplicate-resource').map((d) => [d.severity, d.data?.messageId, d.data?.name])).toEqual([
+      ['warning', 'derivedProfile', 'kns.web'],
+      ['warning', 'derivedProfile', 'ksa.web.robot'],
+    ]);
   });
 
   it('creates kns.<ns> (allow all, pcns.* labels) for every Namespace and ksa.<ns>.<sa> for every ServiceAccount', () => {
@@ -193,7 +208,7 @@ describe('profiles', () => {
       resource('ServiceAccount', { name: 'robot', namespace: 'a', labels: { role: 'ci' } }, {}),
     ]);
     expect(policySet.profiles.map((p) => [p.name, p.builtIn, p.labelsToApply, p.ingress.length, p.egress.length])).toEqual([
-      ['kns.a', true, { 'pcns.projectcalico.org/name': 'a', 'pcns.team': 'x' }, 1, 1],
+      ['kns.a', true, { 'pcns.kubernetes.io/metadata.name': 'a', 'pcns.projectcalico.org/name': 'a', 'pcns.team': 'x' }, 1, 1],
       ['ksa.a.robot', true, { 'pcsa.projectcalico.org/name': 'robot', 'pcsa.role': 'ci' }, 0, 0],
     ]);
     const allow = policySet.profiles[0]!.ingress[0]!;
@@ -217,7 +232,7 @@ describe('network sets and IP pools', () => {
         ['10.0.0.1/32', '10.2.0.0/16'],
         ['kns.prod'],
         { 'projectcalico.org/namespace': 'prod', role: 'db' },
-        { 'pcns.env': 'production', 'pcns.projectcalico.org/name': 'prod', 'projectcalico.org/namespace': 'prod', role: 'db' },
+        { 'pcns.env': 'production', 'pcns.kubernetes.io/metadata.name': 'prod', 'pcns.projectcalico.org/name': 'prod', 'projectcalico.org/namespace': 'prod', role: 'db' },
       ],
     ]);
   });

@@ -10,9 +10,10 @@ import {
   namespaceProfileName,
   serviceAccountProfileName,
 } from './constants.js';
-import { namespaceOf } from '../identity.js';
+import { NAMESPACE_NAME_LABEL, namespaceOf } from '../identity.js';
 import { prefixedLabels, sortedLabels } from './labels.js';
 import { normalizeRule, normalizeRuleList, type RuleContext } from './policy-rule.js';
+import { duplicateResource } from '../rules/index.js';
 import { namespaceNotDefined } from './rules.js';
 import type { SelectorCache } from './selectors.js';
 
@@ -79,6 +80,28 @@ export interface ProfileInputs {
 }
 
 /**
+ * The Namespace or ServiceAccount a profile name is derived from, when the input holds it:
+ * `kns.<ns>` from Namespace `<ns>`, `ksa.<ns>.<sa>` from ServiceAccount `<sa>` in `<ns>`.
+ */
+function derivingResource(
+  name: string,
+  namespaces: ReadonlyMap<string, NamespaceResource>,
+  accounts: ReadonlyMap<string, ServiceAccountResource>,
+): NamespaceResource | ServiceAccountResource | undefined {
+  if (name.startsWith(NAMESPACE_PROFILE_PREFIX)) return namespaces.get(name.slice(NAMESPACE_PROFILE_PREFIX.length));
+  if (!name.startsWith(SERVICE_ACCOUNT_PROFILE_PREFIX)) return undefined;
+  // Namespace names hold no dot, so the first dot ends the namespace.
+  const [namespace, account] = splitOnce(name.slice(SERVICE_ACCOUNT_PROFILE_PREFIX.length), '.');
+  return namespace && account ? accounts.get(`${namespace}\u0000${account}`) : undefined;
+}
+
+function derivedProfileFinding(profile: ProfileResource, source: NamespaceResource | ServiceAccountResource): Diagnostic {
+  const where = `${source.span.file}:${source.span.line}`;
+  const what = source.kind === 'Namespace' ? `Namespace ${source.metadata.name}` : `ServiceAccount ${namespaceOf(source)}/${source.metadata.name}`;
+  return report(duplicateResource, 'derivedProfile', profile.spans['/metadata/name'] ?? profile.span, { name: profile.metadata.name, source: what, first: where }, { severity: 'warning' });
+}
+
+/**
  * All profiles by name. `kns.<ns>`: allow all in and out, labels pcns.* plus
  * pcns.projectcalico.org/name. `ksa.<ns>.<sa>`: no rules, labels pcsa.* plus
  * pcsa.projectcalico.org/name. A user-written profile of the same name wins (a
@@ -90,11 +113,19 @@ export function buildProfiles(
   inputs: ProfileInputs,
 ): { profiles: Map<string, Profile>; diagnostics: Diagnostic[] } {
   const profiles = new Map<string, Profile>();
-  for (const resource of inputs.profiles) profiles.set(resource.metadata.name, userProfile(cache, resource));
-
   const namespaceResources = new Map(inputs.namespaces.map((ns) => [ns.metadata.name, ns]));
-  const namespaceNames = new Set([...namespaceResources.keys(), ...inputs.references.namespaces.keys()]);
+  const accountResources = new Map(inputs.serviceAccounts.map((sa) => [`${namespaceOf(sa)}\u0000${sa.metadata.name}`, sa]));
   const diagnostics: Diagnostic[] = [];
+  for (const resource of inputs.profiles) {
+    const source = derivingResource(resource.metadata.name, namespaceResources, accountResources);
+    if (source) {
+      diagnostics.push(derivedProfileFinding(resource, source));
+      continue;
+    }
+    profiles.set(resource.metadata.name, userProfile(cache, resource));
+  }
+
+  const namespaceNames = new Set([...namespaceResources.keys(), ...inputs.references.namespaces.keys()]);
   for (const namespace of namespaceNames) {
     const name = namespaceProfileName(namespace);
     if (profiles.has(name)) continue;
@@ -105,6 +136,9 @@ export function buildProfiles(
       ingress: allowAll(cache, span),
       egress: allowAll(cache, span),
       labelsToApply: sortedLabels({
+        // The API server labels every Namespace with its name (Kubernetes 1.21+), so a
+        // manifest that leaves the label out still has it in the cluster.
+        [NAMESPACE_LABEL_PREFIX + NAMESPACE_NAME_LABEL]: namespace,
         ...prefixedLabels(resource?.metadata.labels, NAMESPACE_LABEL_PREFIX),
         [NAMESPACE_LABEL_PREFIX + LABEL_NAME]: namespace,
       }),
@@ -115,7 +149,6 @@ export function buildProfiles(
     profiles.set(name, profile);
   }
 
-  const accountResources = new Map(inputs.serviceAccounts.map((sa) => [`${namespaceOf(sa)}\u0000${sa.metadata.name}`, sa]));
   const accountKeys = new Set([...accountResources.keys(), ...inputs.references.serviceAccounts.keys()]);
   for (const key of accountKeys) {
     const [namespace, serviceAccount] = splitOnce(key, '\u0000') as [string, string];

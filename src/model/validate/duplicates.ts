@@ -1,5 +1,5 @@
 import { compareSpans, report, type Diagnostic } from '../../diag/index.js';
-import { namespaceOf, resourceIdentity } from '../identity.js';
+import { NAMESPACE_NAME_LABEL, namespaceOf, resourceIdentity } from '../identity.js';
 import type { Resource } from '../resources.js';
 import { duplicateResource } from '../rules/index.js';
 import { KIND_SCHEMAS } from '../schema/index.js';
@@ -45,8 +45,6 @@ function duplicateFinding(first: Resource, later: Resource, differences: readonl
   return report(duplicateResource, 'differs', span, { kind: later.kind, name, first: where, fields: shown });
 }
 
-/** Labels the API server sets on every Namespace itself (so a manifest may leave them out). */
-const SERVER_SET_NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
 /** Pod annotations calpol reads (the Calico CNI plugin's addresses). */
 const READ_ANNOTATION_PREFIX = 'cni.projectcalico.org/';
 
@@ -58,7 +56,7 @@ const READ_ANNOTATION_PREFIX = 'cni.projectcalico.org/';
 function readContent(resource: Resource): Record<string, unknown> {
   const labels = { ...(resource.metadata.labels ?? {}) };
   if (resource.kind === 'Namespace' || resource.kind === 'ServiceAccount') {
-    if (resource.kind === 'Namespace') delete labels[SERVER_SET_NAMESPACE_LABEL];
+    if (resource.kind === 'Namespace') delete labels[NAMESPACE_NAME_LABEL]; // set by the API server, so a manifest may leave it out
     return { metadata: { labels } };
   }
   const content: Record<string, unknown> = { metadata: { labels }, spec: resource.spec };

@@ -6,6 +6,6 @@ export const namespaceNotDefined: RuleDefinition<'namespace'> = {
   description: 'Endpoints live in a namespace the input does not define, so its labels are unknown.',
   messages: {
     namespace:
-      'Namespace {namespace} is not in the input: its endpoints get only the label pcns.projectcalico.org/name, so namespaceSelectors on other labels will not match them',
+      'Namespace {namespace} is not in the input: its endpoints get only the labels of its name (pcns.projectcalico.org/name, pcns.kubernetes.io/metadata.name), so namespaceSelectors on other labels will not match them',
   },
 };
