@@ -79,6 +79,8 @@ export interface EntityRule {
   notPorts?: PortValue[];
   serviceAccounts?: ServiceAccountMatch;
   services?: ServiceMatch;
+  /** Calico Enterprise DNS policy (destination.domains): never enforced, reported. */
+  domains?: string[];
 }
 
 export interface HttpPathMatch {

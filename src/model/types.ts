@@ -95,9 +95,9 @@ export interface PolicyRule {
   source: EntityMatch;
   destination: EntityMatch;
   /**
-   * Parts calpol cannot enforce (`http`, `services`). Later stages must treat an Allow
-   * (or Pass) rule with unsupported parts as never matching, and a Deny as matching
-   * regardless of them: fail closed.
+   * Parts calpol cannot enforce (`http`, `services`, `domains`). Later stages must treat an
+   * Allow or Log rule with unsupported parts as never matching, and a Deny as matching
+   * regardless of them: fail closed. (A Pass with them was made a Deny by normalization.)
    */
   unsupported?: string[];
   /** The rule in YAML; for a converted k8s rule, its peer (or the k8s rule itself). */

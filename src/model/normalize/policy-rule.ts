@@ -89,6 +89,7 @@ function unsupportedParts(rule: Rule): string[] {
   const parts: string[] = [];
   if (rule.http) parts.push('http');
   if (rule.source?.services || rule.destination?.services) parts.push('services');
+  if (rule.source?.domains || rule.destination?.domains) parts.push('domains');
   return parts;
 }
 
@@ -100,9 +101,15 @@ export interface RuleSpans {
 
 export function normalizeRule(context: RuleContext, rule: Rule, index: number, spans: RuleSpans): PolicyRule {
   const protocol = rule.protocol === undefined ? undefined : normalizeProtocol(rule.protocol);
+  const unsupported = unsupportedParts(rule);
   const normalized: PolicyRule = {
     index,
-    action: rule.action,
+    // A Pass that cannot be enforced as written denies instead: dropping it would let the
+    // tier's later rules allow what the cluster hands to the next tier, and passing more
+    // would let the next tier allow what the tier's later rules deny. Denying what its
+    // other fields match is never more open than the cluster (as Calico itself does with
+    // unsupported admin-policy peers).
+    action: unsupported.length > 0 && rule.action === 'Pass' ? 'Deny' : rule.action,
     source: normalizeEntity(context, rule.source, spans.source),
     destination: normalizeEntity(context, rule.destination, spans.destination),
     span: spans.rule,
@@ -115,7 +122,6 @@ export function normalizeRule(context: RuleContext, rule: Rule, index: number, s
   if (icmp) normalized.icmp = icmp;
   const notIcmp = normalizeIcmp(rule.notICMP);
   if (notIcmp) normalized.notIcmp = notIcmp;
-  const unsupported = unsupportedParts(rule);
   if (unsupported.length > 0) normalized.unsupported = unsupported;
   return normalized;
 }

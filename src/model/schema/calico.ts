@@ -37,6 +37,8 @@ export const ENTITY_RULE: ObjectSchema = {
     notPorts: list(intOrString),
     serviceAccounts: object({ name: 'ServiceAccountMatch', fields: { names: list(string), selector } }),
     services: object({ name: 'ServiceMatch', fields: { name: string, namespace: string } }),
+    // Calico Enterprise's DNS policy: decoded so it is reported as unsupported, like allowedEgressDomains.
+    domains: list(string),
   },
 };
 

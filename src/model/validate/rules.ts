@@ -215,15 +215,16 @@ export function checkStandaloneEntityRule(entity: EntityRule, pointer: string, c
 /** Fields calpol cannot enforce: errors, or with allowUnsupported warnings saying what is skipped. */
 function checkUnsupported(rule: Rule, pointer: string, checker: Checker, context: RuleContext): void {
   if (context.direction === undefined) return; // a rule on its own: nothing is being enforced
-  const skip = checker.options.allowUnsupported === true;
-  const severity = skip ? ('warning' as const) : undefined;
   const action = rule.action ?? 'rule';
-  if (rule.http) {
-    checker.at(unsupportedField, skip ? 'httpSkipped' : 'http', checker.keySpan(`${pointer}/http`), { action }, severity ? { severity } : {});
-  }
+  const report = (field: 'http' | 'services' | 'domains', at: string) => {
+    if (checker.options.allowUnsupported !== true) return checker.at(unsupportedField, field, checker.keySpan(at), { action });
+    // What the later stages do instead (normalizeRule, lowerRule): never widen what is allowed.
+    const skipped = action === 'Deny' || action === 'Pass' ? 'deniesWithout' : 'neverMatches';
+    checker.at(unsupportedField, skipped, checker.keySpan(at), { action, field }, { severity: 'warning' });
+  };
+  if (rule.http) report('http', `${pointer}/http`);
   for (const side of ['source', 'destination'] as const) {
-    if (!rule[side]?.services) continue;
-    const span = checker.keySpan(`${pointer}/${side}/services`);
-    checker.at(unsupportedField, skip ? 'servicesSkipped' : 'services', span, { action }, severity ? { severity } : {});
+    if (rule[side]?.services) report('services', `${pointer}/${side}/services`);
+    if (rule[side]?.domains) report('domains', `${pointer}/${side}/domains`);
   }
 }
