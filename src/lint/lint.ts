@@ -28,5 +28,5 @@ export function lintSources(sources: readonly SourceFile[], options: LintOptions
     for (const rule of semanticRules) found.push(...rule.check(context));
   }
   const diagnostics = sortDiagnostics(found);
-  return { diagnostics, unreadable: diagnostics.some((d) => UNREADABLE_CODES.has(d.code)) };
+  return { diagnostics, unreadable: diagnostics.some((d) => d.severity === 'error' && UNREADABLE_CODES.has(d.code)) };
 }

@@ -81,6 +81,25 @@ export function loadResources(sources: readonly LoadSource[], options: LoadOptio
 /** Parses and decodes one file's text, appending to `result`. */
 export function loadText(file: string, text: string, result: LoadResult, pointers: DecodeContext['pointers'] = new Map(), options: LoadOptions = {}): void {
   const lines = new LineIndex(text);
+  const before = result.diagnostics.length;
+  loadParsedText(file, text, lines, result, pointers, options);
+  if (text.includes('{{')) explainTemplate(lines, result.diagnostics, before);
+}
+
+/**
+ * Errors on a line holding `{{` get a hint: the file is a Go/Helm template, which only
+ * becomes YAML once rendered; its placeholders read as flow mappings or odd strings.
+ */
+function explainTemplate(lines: LineIndex, diagnostics: Diagnostic[], from: number): void {
+  for (let i = from; i < diagnostics.length; i++) {
+    const diagnostic = diagnostics[i] as Diagnostic;
+    if (diagnostic.severity !== 'error' || !diagnostic.span || diagnostic.help !== undefined) continue;
+    if (!lines.lineText(diagnostic.span.line).includes('{{')) continue;
+    diagnostic.help = 'this file looks like a Go/Helm template ({{ ... }}): render it first (helm template, or your templating tool) and give calpol the output';
+  }
+}
+
+function loadParsedText(file: string, text: string, lines: LineIndex, result: LoadResult, pointers: DecodeContext['pointers'], options: LoadOptions): void {
   const ctx: FileContext = { file, text, lines, diagnostics: result.diagnostics, pointers, allowUnsupported: options.allowUnsupported ?? false };
   // Items of a top-level `items:` list are decoded as the reader produces them (see
   // ListItemSink), into a buffer per document, kept only if that document is a List.

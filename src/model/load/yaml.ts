@@ -1,10 +1,11 @@
 import { parseAllDocuments, type Document } from 'yaml';
-import { LineIndex, report, type Diagnostic } from '../../diag/index.js';
+import { didYouMean, LineIndex, report, type Diagnostic } from '../../diag/index.js';
 import { yamlSyntax } from '../rules/index.js';
 import type { YNode } from '../schema/index.js';
 import { parseFastJson } from './fast-json.js';
 import { fastYamlNodeReader, parseFastYaml, type ListItemDeferral, type ListItemSink, type NodeReader } from './fast-yaml.js';
 import { fromYamlDocument } from './from-yaml.js';
+import { classifyUnread, isListKind, KNOWN_KIND_NAMES, routeKind } from './kinds.js';
 
 export interface ParsedFile {
   file: string;
@@ -63,18 +64,39 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
     return parsed;
   }
   for (const doc of documents) {
+    // What is wrong inside a document of a kind that carries no policy (a Deployment of a
+    // Helm chart) must not block the policies next to it: it is skipped with a note.
+    const skippable = unreadKindOf(text.slice(doc.range[0], doc.range[2]));
+    const found: Diagnostic[] = [];
     for (const error of doc.errors) {
-      diagnostics.push(report(yamlSyntax, 'syntax', lines.span(file, error.pos[0], error.pos[1] - error.pos[0]), { message: firstLine(error.message) }));
+      found.push(report(yamlSyntax, 'syntax', lines.span(file, error.pos[0], error.pos[1] - error.pos[0]), { message: firstLine(error.message) }));
     }
     for (const warning of doc.warnings) {
       const span = lines.span(file, warning.pos[0], warning.pos[1] - warning.pos[0]);
-      diagnostics.push(report(yamlSyntax, 'warning', span, { message: firstLine(warning.message) }, { severity: 'warning' }));
+      found.push(report(yamlSyntax, 'warning', span, { message: firstLine(warning.message) }, { severity: 'warning' }));
     }
-    if (doc.errors.length > 0) continue;
-    const root = fromYamlDocument(doc, file, text, lines, diagnostics);
+    const root = doc.errors.length > 0 ? undefined : fromYamlDocument(doc, file, text, lines, found);
+    if (skippable && found.some((d) => d.severity === 'error')) {
+      const first = found.find((d) => d.severity === 'error') as Diagnostic;
+      diagnostics.push(report(yamlSyntax, 'unreadSkipped', first.span, { kind: skippable, problem: first.message }, { severity: 'info' }));
+      continue;
+    }
+    diagnostics.push(...found);
     if (root) parsed.documents.push(root);
   }
   return parsed;
+}
+
+/**
+ * The kind of a document's text when it is one calpol does not read and that carries no
+ * policy (read from its top-level `apiVersion:` and `kind:` lines, so it works on text
+ * that does not parse); undefined otherwise.
+ */
+function unreadKindOf(document: string): string | undefined {
+  const apiVersion = /^apiVersion:[ \t]*["']?([^\s"'#]+)/m.exec(document)?.[1];
+  const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m.exec(document)?.[1];
+  if (!apiVersion || !kind || routeKind(apiVersion, kind) || isListKind(kind)) return undefined;
+  return classifyUnread(apiVersion, kind, (name) => didYouMean(name, KNOWN_KIND_NAMES)).reason === 'noPolicy' ? kind : undefined;
 }
 
 function firstLine(message: string): string {

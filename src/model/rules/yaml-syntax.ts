@@ -1,7 +1,7 @@
 import type { RuleDefinition } from '../../diag/index.js';
 
 /** The text is not well-formed YAML (or JSON), or a document is not a mapping. */
-export const yamlSyntax: RuleDefinition<'syntax' | 'warning' | 'notMapping' | 'tooManyAliases'> = {
+export const yamlSyntax: RuleDefinition<'syntax' | 'warning' | 'notMapping' | 'tooManyAliases' | 'unreadSkipped'> = {
   id: 'yaml-syntax',
   severity: 'error',
   description: 'The file is not well-formed YAML or JSON, or a document in it is not a mapping.',
@@ -10,5 +10,6 @@ export const yamlSyntax: RuleDefinition<'syntax' | 'warning' | 'notMapping' | 't
     warning: '{message}',
     notMapping: 'a document must be a mapping (apiVersion, kind, metadata, spec), got {actual}',
     tooManyAliases: 'too many YAML aliases in one document (more than {limit}): refusing to expand them',
+    unreadSkipped: 'this {kind} cannot be read ({problem}); calpol does not read {kind} documents, so it is skipped',
   },
 };

@@ -94,8 +94,17 @@ const EXPECTED: Record<FieldType['type'], string> = {
 };
 
 function typeError(ctx: DecodeContext, node: YNode, expected: string): undefined {
-  ctx.diagnostics.push(report(invalidType, 'expected', nodeSpan(ctx, node), { expected, actual: describeNode(node) }));
+  ctx.diagnostics.push(report(invalidType, 'expected', nodeSpan(ctx, node), { expected, actual: describeNode(node) }, misplacedRuleHelp(node, expected)));
   return undefined;
+}
+
+/**
+ * A rule where a string was expected is most often a rule written under `types:` (the
+ * `ingress:` or `egress:` line above it forgotten): say so.
+ */
+function misplacedRuleHelp(node: YNode, expected: string): { help?: string } {
+  if (expected !== EXPECTED.string || node.kind !== 'map' || !node.keys.some((key) => key.value === 'action')) return {};
+  return { help: 'this looks like a rule: is the "ingress:" or "egress:" line above it missing?' };
 }
 
 /**

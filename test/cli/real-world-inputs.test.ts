@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+/** Inputs as people keep them: cluster dumps next to repositories, templates, old APIs. */
+
+const scratch = mkdtempSync(join(tmpdir(), 'calpol-inputs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const POLICY_IN_TIER = `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: security.allow-dns
+spec:
+  tier: security
+  selector: all()
+  egress:
+    - action: Allow
+      protocol: UDP
+      destination:
+        ports: [53]
+`;
+
+describe('inputs as people keep them', () => {
+  it('a missing tier stops compile and explain (exit 2, nothing written); lint --tier declares it', async () => {
+    const path = file('tiered.yaml', POLICY_IN_TIER);
+    const output = join(scratch, 'tiered.json');
+    const compile = await runCli(['compile', path, '--target', 'nft', '-o', output]);
+    expect(compile.code).toBe(2);
+    expect(compile.stderr).toMatch(/tiered\.yaml:6:9: error missing-tier: .*\n(.*\n)*  help: pass the file that defines Tier security too/);
+    expect(existsSync(output)).toBe(false);
+    expect((await runCli(['explain', path, '--src', '10.0.0.1', '--dst', '10.0.0.2', '--proto', 'udp', '--dport', '53'])).code).toBe(2);
+    expect((await runCli(['lint', path])).code).toBe(1);
+    expect(await runCli(['lint', path, '--tier', 'security:100'])).toMatchObject({ code: 0, stdout: 'no problems found\n' });
+  });
+
+  it('a known kind under an unknown apiVersion is an error, not a silent skip', async () => {
+    const path = file('v9.yaml', POLICY_IN_TIER.replace('projectcalico.org/v3', 'projectcalico.org/v9'));
+    const lint = await runCli(['lint', path]);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain('v9.yaml:1:13: error unknown-kind');
+  });
+
+  it("reads calicoctl's list form (a document that is a sequence of resources)", async () => {
+    const items = `${POLICY_IN_TIER}---\napiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: security\nspec:\n  order: 100\n`
+      .split('---\n')
+      .map((document) => document.trimEnd().replace(/^/gm, '  ').replace(/^ {2}/, '- '))
+      .join('\n');
+    const lint = await runCli(['lint', file('list-form.yaml', `${items}\n`)]);
+    expect(lint).toMatchObject({ code: 0, stdout: 'no problems found\n' });
+  });
+
+  it('the same Namespace in an app manifest and a kubectl dump is read once; commands run', async () => {
+    const manifest = file('app.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {team: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nstatus: {podIP: 10.0.0.5}\n');
+    const dump = file(
+      'dump.yaml',
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: shop\n    uid: "7"\n    labels: {team: a, kubernetes.io/metadata.name: shop}\n  spec: {finalizers: [kubernetes]}\n  status: {phase: Active}\n',
+    );
+    const explain = await runCli(['explain', manifest, dump, '--src', 'shop/web', '--dst', '10.9.9.9', '--proto', 'tcp', '--dport', '443']);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toMatch(/^ALLOW /);
+  });
+
+  it('a template: problems inside kinds calpol does not read are a note; errors in policies say it is a template', async () => {
+    const chart = file(
+      'chart.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  replicas: {{ .Values.replicas }}\n---\n' +
+        "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: allow-web\n  namespace: prod\nspec:\n  selector: app == 'web'\n",
+    );
+    const lint = await runCli(['lint', chart, '--format', 'json']);
+    expect(lint.code).toBe(0);
+    expect((JSON.parse(lint.stdout) as { diagnostics: { code: string; severity: string; line: number }[] }).diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}`)).toEqual(['info yaml-syntax 4']);
+    expect((await runCli(['compile', chart, '--target', 'nft'])).code).toBe(0);
+    const policy = file('templated-policy.yaml', "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: {{ .Values.name }}\n  namespace: prod\nspec:\n  selector: app == 'web'\n");
+    const refused = await runCli(['lint', policy]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('help: this file looks like a Go/Helm template');
+  });
+
+  it('rules written under types: (the ingress: line forgotten) get a hint', async () => {
+    const path = file('types.yaml', 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: p}\nspec:\n  types:\n  - Ingress\n  - action: Allow\n');
+    const lint = await runCli(['lint', path]);
+    expect(lint.stdout).toMatch(/types\.yaml:7:5: error invalid-type: .*\n(.*\n)*  help: this looks like a rule: is the "ingress:" or "egress:" line above it missing\?/);
+  });
+});
