@@ -1,6 +1,7 @@
 import { isCanonicalPolicyList, type Endpoint, type Inventory, type Policy, type PolicySet, type Profile, type Tier, type TierDefaultAction } from '../model/index.js';
 import { defaultFailsafe, type FailsafeConfig } from './failsafe.js';
 import { MembershipIndex } from './membership.js';
+import { Bitset } from './bitset.js';
 import { compareTiers, policiesByTier, type TieBreak } from './order.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -200,4 +201,16 @@ export function planFor(plan: TierPlan, endpoint: Endpoint, direction: Direction
         })
       : [];
   return { endpoint, direction, chain, tiers, profiles };
+}
+
+/** The endpoints among the plan's membership indexes (network sets follow them). */
+export function endpointMask(plan: TierPlan): Bitset {
+  const count = plan.inventory.endpoints.length;
+  return Bitset.of(plan.membership.size, Array.from({ length: count }, (_, index) => index));
+}
+
+/** Enforced policies whose selector selects no endpoint of the inventory: none of their rules reach a ruleset. */
+export function policiesSelectingNothing(plan: TierPlan): Policy[] {
+  const endpoints = endpointMask(plan);
+  return plan.policySet.policies.filter((policy) => !policy.staged && plan.membership.members(policy.selector).and(endpoints).isEmpty());
 }

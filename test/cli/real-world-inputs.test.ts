@@ -90,4 +90,17 @@ describe('inputs as people keep them', () => {
     const lint = await runCli(['lint', path]);
     expect(lint.stdout).toMatch(/types\.yaml:7:5: error invalid-type: .*\n(.*\n)*  help: this looks like a rule: is the "ingress:" or "egress:" line above it missing\?/);
   });
+
+  it('compile says on stderr which policies select no endpoint of the inputs (their rules are not in the ruleset)', async () => {
+    const alone = file('alone.yaml', "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: web}\nspec:\n  selector: app == 'web'\n  ingress: [{action: Allow}]\n");
+    const compiled = await runCli(['compile', alone, '--target', 'nft']);
+    expect(compiled.code).toBe(0);
+    expect(compiled.stderr).toBe(
+      'calpol: note: the inputs hold no endpoint, so the ruleset holds no rule of any policy (gnp/web); give calpol the endpoints too (Pods, WorkloadEndpoints, HostEndpoints: kubectl get pods -A -o yaml)\n',
+    );
+    const pod = file('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: shop, labels: {app: db}}\nstatus: {podIP: 10.0.0.7}\n');
+    const some = await runCli(['compile', alone, pod, '--target', 'nft']);
+    expect(some.stderr).toContain('calpol: note: 1 of 1 policies select no endpoint of the inputs, so the ruleset holds none of their rules (gnp/web)');
+    expect((await runCli(['compile', 'examples/tiers-with-pass', '--target', 'nft'])).stderr).toBe('');
+  });
 });

@@ -4,6 +4,7 @@ import { iptablesChunks, lowerForIptables } from '../../emit/iptables/index.js';
 import { emitNftCommands, nftJsonChunks, nftTextChunks } from '../../emit/nft/index.js';
 import { buildProgram, type Program } from '../../ir/index.js';
 import { formatText } from '../../lint/index.js';
+import { policiesSelectingNothing, type TierPlan } from '../../tiers/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
 import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
@@ -93,7 +94,27 @@ export async function compileProgram(paths: readonly string[], flags: CompileFla
   if (flags.node !== undefined && !model.inventory.endpoints.some((e) => e.node === flags.node)) {
     io.stderr(`calpol: warning: no endpoint is on node ${flags.node}: the ruleset has no endpoint chains\n`);
   }
+  noticeUnselected(plan, io);
   return built.program;
+}
+
+/**
+ * A policy file compiled alone selects no endpoint, so the ruleset holds none of its
+ * rules: say so, rather than hand over a ruleset that silently enforces nothing of it.
+ */
+function noticeUnselected(plan: TierPlan, io: Io): void {
+  const unselected = policiesSelectingNothing(plan);
+  if (unselected.length === 0) return;
+  const total = plan.policySet.policies.filter((policy) => !policy.staged).length;
+  const names = unselected.slice(0, 5).map((policy) => policy.key).join(', ') + (unselected.length > 5 ? `, and ${unselected.length - 5} more` : '');
+  const what =
+    plan.inventory.endpoints.length === 0
+      ? 'the inputs hold no endpoint, so the ruleset holds no rule of any policy'
+      : `${unselected.length} of ${total} policies select no endpoint of the inputs, so the ruleset holds none of their rules`;
+  io.stderr(
+    `calpol: note: ${what} (${names}); ` +
+      'give calpol the endpoints too (Pods, WorkloadEndpoints, HostEndpoints: kubectl get pods -A -o yaml)\n',
+  );
 }
 
 export function addCompileOptions(command: Command): Command {

@@ -73,11 +73,6 @@ export function describeOrder(policy: Policy): string {
 }
 
 /** The membership bits that are endpoints (the index also holds network sets after them). */
-export function endpointMask(plan: TierPlan): Bitset {
-  const count = plan.inventory.endpoints.length;
-  return Bitset.of(plan.membership.size, Array.from({ length: count }, (_, index) => index));
-}
-
 const conjunctCache = new WeakMap<Selector, ReadonlySet<string>>();
 
 /** The selector's top-level conjuncts (nested ANDs flattened), by canonical text; all() has none. */

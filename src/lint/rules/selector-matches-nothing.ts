@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../../diag/index.js';
 import type { Policy } from '../../model/index.js';
-import type { Direction } from '../../tiers/index.js';
+import { endpointMask, type Direction } from '../../tiers/index.js';
 import { finding, type LintContext, type SemanticRule } from '../rule.js';
-import { DIRECTIONS, PolicySpans, describePolicy, endpointMask, rulesOf } from './policy-facts.js';
+import { DIRECTIONS, PolicySpans, describePolicy, rulesOf } from './policy-facts.js';
 
 type MessageId = 'policySelectsNothing' | 'ruleSelectsNothing';
 

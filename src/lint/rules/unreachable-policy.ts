@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diag/index.js';
 import type { Policy } from '../../model/index.js';
-import type { Bitset, Direction, TierPlan } from '../../tiers/index.js';
+import { endpointMask, type Bitset, type Direction, type TierPlan } from '../../tiers/index.js';
 import { finding, type LintContext, type SemanticRule } from '../rule.js';
 import {
   DIRECTIONS,
@@ -8,7 +8,6 @@ import {
   conjuncts,
   describeOrder,
   describePolicy,
-  endpointMask,
   isCatchAll,
   isTerminal,
   orderGroups,
