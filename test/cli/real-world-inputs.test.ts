@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,34 @@ describe('inputs as people keep them', () => {
     const some = await runCli(['compile', alone, pod, '--target', 'nft']);
     expect(some.stderr).toContain('calpol: note: 1 of 1 policies select no endpoint of the inputs, so the ruleset holds none of their rules (gnp/web)');
     expect((await runCli(['compile', 'examples/tiers-with-pass', '--target', 'nft'])).stderr).toBe('');
+  });
+
+  it('compile --all-nodes -o DIR: one ruleset per node, each what --node gives; the default mode points to it', async () => {
+    const hep = (node: string) =>
+      `apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: ${node}-eth0, labels: {role: node}}\nspec: {node: ${node}, interfaceName: eth0, expectedIPs: [192.168.0.${node.at(-1)}]}\n`;
+    const cluster = file(
+      'cluster.yaml',
+      `${hep('node-1')}---\n${hep('node-2')}---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {nodeName: node-3}\nstatus: {podIP: 10.0.0.3}\n---\n` +
+        'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: ssh}\nspec:\n  selector: all()\n  ingress: [{action: Allow, protocol: TCP, destination: {ports: [22]}}]\n',
+    );
+    const whole = await runCli(['compile', cluster, '--target', 'nft']);
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toContain('or every node with --all-nodes -o DIR');
+    for (const target of ['nft', 'iptables'] as const) {
+      const output = join(scratch, `all-${target}`);
+      const all = await runCli(['compile', cluster, '--target', target, '--all-nodes', '-o', output]);
+      expect(all.code).toBe(0);
+      expect(all.stderr).toBe(`calpol: compiled 3 nodes into ${output}: node-1, node-2, node-3\n`);
+      for (const node of ['node-1', 'node-2', 'node-3']) {
+        const single = join(scratch, `single-${target}-${node}`);
+        expect((await runCli(['compile', cluster, '--target', target, '--node', node, '-o', single])).code).toBe(0);
+        const names = target === 'nft' ? [['ruleset.json', '']] : ['iptables.rules', 'ip6tables.rules', 'ipsets.restore', 'attach.sh', 'detach.sh'].map((n) => [n, n]);
+        for (const [inDirectory, inSingle] of names) {
+          expect(readFileSync(join(output, node, inDirectory as string), 'utf8')).toBe(readFileSync(inSingle ? join(single, inSingle) : single, 'utf8'));
+        }
+      }
+    }
+    expect((await runCli(['compile', cluster, '--target', 'nft', '--all-nodes'])).code).toBe(2);
+    expect((await runCli(['compile', cluster, '--target', 'nft', '--all-nodes', '--node', 'node-1', '-o', join(scratch, 'x')])).code).toBe(2);
   });
 });

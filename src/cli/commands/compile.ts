@@ -18,6 +18,7 @@ export type Target = (typeof TARGETS)[number];
 interface CompileFlags extends PlanFlags {
   target: Target;
   node?: string;
+  allNodes?: boolean;
   output?: string;
   endpointToHostAction: 'drop' | 'accept' | 'return';
   allowUnsupported?: boolean;
@@ -83,19 +84,52 @@ export function renderTarget(program: Program, target: Target): { name?: string;
 export async function compileProgram(paths: readonly string[], flags: CompileFlags, io: Io): Promise<Program> {
   const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
   const plan = planFromFlags(model, flags);
-  const built = buildProgram(plan, {
-    ...(flags.node !== undefined ? { node: flags.node } : {}),
-    endpointToHostAction: flags.endpointToHostAction,
-    ...(flags.interfacePrefix ? { workloadInterfacePrefixes: flags.interfacePrefix } : {}),
-  });
-  if (built.diagnostics.some((d) => d.severity === 'error')) {
-    throw new UserError(formatText(built.diagnostics, { color: useColor(io) }).trimEnd() + '\ncalpol: nothing was compiled');
-  }
+  const program = buildForNode(plan, flags.node, flags, io);
   if (flags.node !== undefined && !model.inventory.endpoints.some((e) => e.node === flags.node)) {
     io.stderr(`calpol: warning: no endpoint is on node ${flags.node}: the ruleset has no endpoint chains\n`);
   }
   noticeUnselected(plan, io);
+  return program;
+}
+
+function buildForNode(plan: TierPlan, node: string | undefined, flags: CompileFlags, io: Io): Program {
+  const built = buildProgram(plan, {
+    ...(node !== undefined ? { node } : {}),
+    endpointToHostAction: flags.endpointToHostAction,
+    ...(flags.interfacePrefix ? { workloadInterfacePrefixes: flags.interfacePrefix } : {}),
+  });
+  if (built.diagnostics.some((d) => d.severity === 'error')) {
+    const where = node === undefined ? '' : ` (node ${node})`;
+    throw new UserError(formatText(built.diagnostics, { color: useColor(io) }).trimEnd() + `\ncalpol: nothing was compiled${where}`);
+  }
   return built.program;
+}
+
+/** A node name is a DNS subdomain (validated), so it is a safe directory name; say so rather than trust it. */
+function nodeDirectory(node: string): string {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(node) || node.includes('..')) throw new Error(`bug: node name ${JSON.stringify(node)} is not a safe directory name`);
+  return node;
+}
+
+/**
+ * `--all-nodes -o DIR`: the ruleset of every node the inputs name (pods' nodeName, workload
+ * and host endpoints' node), each in DIR/<node>/. The plan is made once; every ruleset is
+ * built before anything is written, and all files are written whole or not at all.
+ */
+async function compileAllNodes(paths: readonly string[], flags: CompileFlags, output: string, io: Io): Promise<void> {
+  const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+  const nodes = [...new Set(model.inventory.endpoints.flatMap((endpoint) => (endpoint.node === undefined ? [] : [endpoint.node])))].sort();
+  if (nodes.length === 0) throw new UserError('calpol: --all-nodes: no endpoint of the inputs names its node (spec.nodeName of Pods, spec.node of endpoints)');
+  const plan = planFromFlags(model, flags);
+  const files = nodes.flatMap((node) =>
+    renderTargetChunks(buildForNode(plan, node, flags, io), flags.target).map((file) => ({
+      path: join(output, nodeDirectory(node), file.name ?? (flags.target === 'nft' ? 'ruleset.json' : 'ruleset.nft')),
+      chunks: file.chunks,
+    })),
+  );
+  noticeUnselected(plan, io);
+  await writeFilesAtomically(files);
+  io.stderr(`calpol: compiled ${nodes.length} node${nodes.length === 1 ? '' : 's'} into ${output}: ${nodes.join(', ')}\n`);
 }
 
 /**
@@ -121,6 +155,7 @@ export function addCompileOptions(command: Command): Command {
   return addPlanOptions(
     command
       .option('--node <name>', 'compile for this node: its endpoints get chains, the others appear only in sets (default: every endpoint is local)')
+      .option('--all-nodes', 'compile every node the inputs name, each into DIR/<node>/ (needs -o DIR)')
       .option('--interface-prefix <prefix...>', 'host-side workload interface prefixes (default: cali)'),
   );
 }
@@ -135,6 +170,13 @@ export function registerCompile(program: Command, io: Io, setExit: (code: number
   addCompileOptions(command)
     .addHelpText('after', '\nExit codes: 0 compiled, 2 usage or input error (nothing written).')
     .action(async (paths: string[], flags: CompileFlags) => {
+      if (flags.allNodes) {
+        if (flags.node !== undefined) throw new UserError('calpol: --all-nodes and --node exclude each other');
+        if (flags.output === undefined) throw new UserError('calpol: --all-nodes writes a directory per node: give -o DIR');
+        await compileAllNodes(paths, flags, flags.output, io);
+        setExit(EXIT.ok);
+        return;
+      }
       if (flags.target === 'iptables' && flags.output === undefined) {
         throw new UserError('calpol: --target iptables writes three files: give -o DIR');
       }

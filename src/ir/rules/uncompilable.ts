@@ -17,6 +17,6 @@ export const uncompilable: RuleDefinition<
     badInterface: '{endpoint} has interface name "{name}", which is not a valid Linux interface name (1-15 of A-Z a-z 0-9 _ . -)',
     workloadPrefix: '{endpoint} has interface {name}, which does not start with a workload interface prefix ({prefixes})',
     hostOnWorkloadPrefix: '{endpoint} is on interface {name}, which starts with a workload interface prefix',
-    sharedInterface: '{endpoint} is on interface {name}, like {other}: one interface can belong to one endpoint only (endpoints of different nodes: compile each node with --node)',
+    sharedInterface: '{endpoint} is on interface {name}, like {other}: one interface can belong to one endpoint only (endpoints of different nodes: compile one node with --node NAME, or every node with --all-nodes -o DIR)',
   },
 };
