@@ -52,4 +52,6 @@ export interface ResolvedFlow {
   /** Host endpoint the packet arrives on / leaves by (host paths and forwarded traffic). */
   ingressHostEndpoint?: Endpoint;
   egressHostEndpoint?: Endpoint;
+  /** What resolving the flow had to assume or decide, for the reader (an address stood in, a path and why). */
+  notes?: string[];
 }

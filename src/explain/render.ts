@@ -93,7 +93,7 @@ export function decidingFact(trace: Trace, flow: ResolvedFlow, lookup: RuleLooku
 
 export function renderTraceText(trace: Trace, flow: ResolvedFlow, lookup: RuleLookup, options: RenderOptions): string {
   const verdict = trace.verdict === 'allow' ? paint(options.color, '1;32', 'ALLOW') : paint(options.color, '1;31', 'DENY');
-  const lines = [`${verdict} ${flowSummary(flow)}`, `decided by ${decidingFact(trace, flow, lookup)}`, ''];
+  const lines = [`${verdict} ${flowSummary(flow)}`, ...(flow.notes ?? []).map((note) => `note: ${note}`), `decided by ${decidingFact(trace, flow, lookup)}`, ''];
   trace.stages.forEach((stage, stageIndex) => {
     lines.push(`${stageIndex + 1}. ${stage.title}: ${stage.outcome}`);
     stage.steps.forEach((step, stepIndex) => {
@@ -122,6 +122,7 @@ export function traceToJson(trace: Trace, flow: ResolvedFlow, lookup: RuleLookup
       destinationPort: flow.packet.destinationPort ?? null,
       sourceEndpoint: flow.sourceEndpoint?.key ?? null,
       destinationEndpoint: flow.destinationEndpoint?.key ?? null,
+      notes: flow.notes ?? [],
     },
     decidedBy: decidingFact(trace, flow, lookup),
     decidingStage: trace.decidingStage,

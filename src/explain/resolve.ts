@@ -88,6 +88,47 @@ function addressOf(end: End, version: 4 | 6 | undefined): Prefix | undefined {
   return prefixes.find((p) => version === undefined || p.version === version);
 }
 
+/**
+ * A host endpoint known by its interface only (no expectedIPs) has addresses calpol cannot
+ * know. Its traffic is still explained, with a documentation address standing in for the
+ * host's: no network set or endpoint holds it, as none holds the host's real address
+ * (Calico puts only expectedIPs in sets). A rule matching the real address by its nets
+ * could decide otherwise, which the note says.
+ */
+const STAND_IN_ADDRESS = { 4: '203.0.113.254', 6: '2001:db8::fe' } as const;
+
+function standInFor(end: End, version: 4 | 6, notes: string[]): Prefix | undefined {
+  if (end.endpoint?.kind !== 'host' || end.endpoint.addresses.length > 0) return undefined;
+  const address = STAND_IN_ADDRESS[version];
+  notes.push(
+    `hep:${end.endpoint.name} lists no address (no expectedIPs): ${address} stands in for the host's, an address no endpoint or set holds; ` +
+      'a rule that names the real one in its nets could decide otherwise',
+  );
+  return parsePrefix(address);
+}
+
+/**
+ * Host ingress (or egress) through a host endpoint to (or from) an address that is no
+ * endpoint's: the packet is the host's own when the endpoint lists no address of its own
+ * (the user says the path), and forwarded through the host otherwise. Either way, say why.
+ */
+function hostPathEnds(path: PathKind, flow: { ends: [End, End]; addresses: [string, string] }, hostEndpoint: Endpoint | undefined, notes: string[]): void {
+  if (!hostEndpoint || (path !== 'host-ingress' && path !== 'host-egress')) return;
+  const side = path === 'host-ingress' ? 1 : 0;
+  const end = flow.ends[side];
+  if (end.endpoint) return;
+  const address = flow.addresses[side];
+  if (hostEndpoint.addresses.length === 0) {
+    end.endpoint = hostEndpoint;
+    notes.push(`${address} is taken as an address of hep:${hostEndpoint.name}, which lists none (no expectedIPs): the packet is the host's own (${path})`);
+    return;
+  }
+  notes.push(
+    `treated as forwarded through the host: ${address} is not an address of hep:${hostEndpoint.name} (${hostEndpoint.addresses.join(', ')}), ` +
+      'so its forward (applyOnForward) policy applies, not its host policy',
+  );
+}
+
 function protocolNumberOf(text: string): number | undefined {
   if (/^\d+$/.test(text)) {
     const number = Number(text);
@@ -130,9 +171,10 @@ export function resolveFlow(spec: FlowSpec, directory: EndpointDirectory): Resol
   // The family comes from a literal address if there is one, else IPv4 when both ends have it.
   const literal = source.address ?? destination.address;
   let version: 4 | 6 | undefined = literal?.version ?? (protocol === 58 ? 6 : protocol === 1 ? 4 : undefined);
-  if (version === undefined) version = addressOf(source, 4) && addressOf(destination, 4) ? 4 : 6;
-  const sourceAddress = addressOf(source, version);
-  const destinationAddress = addressOf(destination, version);
+  if (version === undefined) version = (addressOf(source, 4) ?? standInFor(source, 4, [])) && (addressOf(destination, 4) ?? standInFor(destination, 4, [])) ? 4 : 6;
+  const notes: string[] = [];
+  const sourceAddress = addressOf(source, version) ?? standInFor(source, version, notes);
+  const destinationAddress = addressOf(destination, version) ?? standInFor(destination, version, notes);
   for (const [end, address, field] of [[source, sourceAddress, 'src'], [destination, destinationAddress, 'dst']] as const) {
     if (!address) errors.push({ code: 'invalid-flow', severity: 'error', message: `${end.text} has no IPv${version} address`, span: spanFor(field) });
     else if (address.version !== version) errors.push({ code: 'invalid-flow', severity: 'error', message: 'src and dst are of different IP families', span: spanFor(field) });
@@ -161,6 +203,13 @@ export function resolveFlow(spec: FlowSpec, directory: EndpointDirectory): Resol
     },
     path: spec.path ?? derivePath(source, destination),
   };
+  const addresses: [string, string] = [flow.packet.sourceAddress, flow.packet.destinationAddress];
+  if (spec.path === 'host-ingress') hostPathEnds('host-ingress', { ends: [source, destination], addresses }, ingressHostEndpoint, notes);
+  if (spec.path === 'host-egress') hostPathEnds('host-egress', { ends: [source, destination], addresses }, egressHostEndpoint, notes);
+  if (flow.path === 'forwarded' && (ingressHostEndpoint || egressHostEndpoint) && spec.path === undefined) {
+    notes.push('treated as forwarded through the host: neither end is an address of a host endpoint or a workload');
+  }
+  if (notes.length > 0) flow.notes = notes;
   if (source.endpoint) flow.sourceEndpoint = source.endpoint;
   if (destination.endpoint) flow.destinationEndpoint = destination.endpoint;
   const inHep = ingressHostEndpoint ?? (flow.path === 'host-ingress' && destination.endpoint?.kind === 'host' ? destination.endpoint : undefined);

@@ -132,4 +132,30 @@ describe('inputs as people keep them', () => {
     expect((await runCli(['compile', cluster, '--target', 'nft', '--all-nodes'])).code).toBe(2);
     expect((await runCli(['compile', cluster, '--target', 'nft', '--all-nodes', '--node', 'node-1', '-o', join(scratch, 'x')])).code).toBe(2);
   });
+
+  it('explains a host endpoint known only by its interface, and says when and why a packet is taken as forwarded', async () => {
+    const hep = (expected: string) =>
+      `apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: n1-eth0, labels: {role: node}}\nspec: {node: node-1, interfaceName: eth0${expected}}\n---\n` +
+      "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: https}\nspec:\n  selector: role == 'node'\n  ingress: [{action: Allow, protocol: TCP, destination: {ports: [443]}}]\n";
+    const bare = file('hep-bare.yaml', hep(''));
+    const byName = await runCli(['explain', bare, '--src', '10.0.0.1', '--dst', 'hep:n1-eth0', '--proto', 'tcp', '--dport', '443']);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout.split('\n').slice(0, 2)).toEqual([
+      'ALLOW tcp 10.0.0.1:40000 -> 203.0.113.254:443 (external -> hep:n1-eth0, path host-ingress)',
+      "note: hep:n1-eth0 lists no address (no expectedIPs): 203.0.113.254 stands in for the host's, an address no endpoint or set holds; a rule that names the real one in its nets could decide otherwise",
+    ]);
+    for (const via of ['nft', 'iptables']) {
+      expect((await runCli(['explain', bare, '--src', '10.0.0.1', '--dst', 'hep:n1-eth0', '--proto', 'tcp', '--dport', '80', '--via', via])).stdout).toMatch(/^DENY by the emitted/);
+    }
+    const asHost = await runCli(['explain', bare, '--src', '10.0.0.1', '--dst', '192.168.0.1', '--path', 'host-ingress', '--ingress-hep', 'n1-eth0', '--proto', 'tcp', '--dport', '80']);
+    expect(asHost.stdout.split('\n').slice(0, 2)).toEqual([
+      'DENY tcp 10.0.0.1:40000 -> 192.168.0.1:80 (external -> hep:n1-eth0, path host-ingress)',
+      "note: 192.168.0.1 is taken as an address of hep:n1-eth0, which lists none (no expectedIPs): the packet is the host's own (host-ingress)",
+    ]);
+    const addressed = file('hep-addressed.yaml', hep(', expectedIPs: [192.168.0.9]'));
+    const forwarded = await runCli(['explain', addressed, '--src', '10.0.0.1', '--dst', '192.168.0.1', '--path', 'host-ingress', '--ingress-hep', 'n1-eth0', '--proto', 'tcp', '--dport', '80']);
+    expect(forwarded.stdout.split('\n')[1]).toBe(
+      'note: treated as forwarded through the host: 192.168.0.1 is not an address of hep:n1-eth0 (192.168.0.9/32), so its forward (applyOnForward) policy applies, not its host policy',
+    );
+  });
 });
