@@ -1,5 +1,5 @@
 import { formatText } from '../lint/index.js';
-import { loadModel, type Inventory, type Model, type ModelOptions } from '../model/index.js';
+import { loadModel, type DeclaredTier, type Inventory, type Model, type ModelOptions } from '../model/index.js';
 import { buildTierPlan, defaultFailsafe, parseFailsafePorts, type FailsafeConfig, type TieBreak, type TierPlan } from '../tiers/index.js';
 import { UserError } from './errors.js';
 import { useColor, type Io } from './io.js';
@@ -26,6 +26,14 @@ export interface PlanFlags {
   tieBreak?: TieBreak;
   failsafeInbound?: string;
   failsafeOutbound?: string;
+  allowUnsupported?: boolean;
+  /** `--tier NAME[:ORDER]`, repeatable: tiers defined outside the inputs. */
+  tier?: DeclaredTier[];
+}
+
+/** The model options every command that evaluates policy takes from its flags. */
+export function modelOptionsFromFlags(flags: PlanFlags): ModelOptions {
+  return { allowUnsupported: flags.allowUnsupported ?? false, ...(flags.tier ? { declaredTiers: flags.tier } : {}) };
 }
 
 function failsafeList(text: string | undefined, flag: string): FailsafeConfig['inbound'] | undefined {

@@ -7,7 +7,7 @@ import { formatText } from '../../lint/index.js';
 import { policiesSelectingNothing, type TierPlan } from '../../tiers/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { batched, writeFilesAtomically } from '../write.js';
 import { oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
@@ -82,7 +82,7 @@ export function renderTarget(program: Program, target: Target): { name?: string;
 
 /** Loads, plans and builds the program a compile-like command works on (exit 2 on any input or build error). */
 export async function compileProgram(paths: readonly string[], flags: CompileFlags, io: Io): Promise<Program> {
-  const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+  const model = await loadValidModel(paths, io, modelOptionsFromFlags(flags));
   const plan = planFromFlags(model, flags);
   const program = buildForNode(plan, flags.node, flags, io);
   if (flags.node !== undefined && !model.inventory.endpoints.some((e) => e.node === flags.node)) {
@@ -117,7 +117,7 @@ function nodeDirectory(node: string): string {
  * built before anything is written, and all files are written whole or not at all.
  */
 async function compileAllNodes(paths: readonly string[], flags: CompileFlags, output: string, io: Io): Promise<void> {
-  const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+  const model = await loadValidModel(paths, io, modelOptionsFromFlags(flags));
   const nodes = [...new Set(model.inventory.endpoints.flatMap((endpoint) => (endpoint.node === undefined ? [] : [endpoint.node])))].sort();
   if (nodes.length === 0) throw new UserError('calpol: --all-nodes: no endpoint of the inputs names its node (spec.nodeName of Pods, spec.node of endpoints)');
   const plan = planFromFlags(model, flags);

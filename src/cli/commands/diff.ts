@@ -4,7 +4,7 @@ import { defaultProbes, matrixVerdicts, parseProbes, type MatrixResult, type Pro
 import type { Model } from '../../model/index.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { addCompileOptions, renderTarget, type Target, TARGETS } from './compile.js';
 import { buildProgram } from '../../ir/index.js';
 import { formatText } from '../../lint/index.js';
@@ -107,7 +107,7 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
     .action(async (_paths: string[], flags: DiffFlags) => {
       // Commander keeps the arguments as given (with the `--`) in rawArgs, which its typings omit.
       const sides = splitSides((program as unknown as { rawArgs: string[] }).rawArgs);
-      const options = { allowUnsupported: flags.allowUnsupported ?? false };
+      const options = modelOptionsFromFlags(flags);
       const before = await loadValidModel(sides.old, io, options);
       const after = await loadValidModel(sides.new, io, options);
       const hasEndpoints = before.inventory.endpoints.length > 0 && after.inventory.endpoints.length > 0;

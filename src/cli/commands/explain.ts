@@ -5,7 +5,7 @@ import { EndpointDirectory, flowInventory, renderTraceText, resolveFlow, RuleLoo
 import { parsePrefix, type PodFocus, type Prefix } from '../../model/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { renderViaText, runViaEmitted, VIA_TARGETS, type ViaTarget } from '../via.js';
 import { nonNegativeInteger, oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
@@ -80,7 +80,7 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
       // The policy model's answer needs only the pods the flow touches: the others are not
       // even parsed (loadFocused). Running the emitted ruleset needs the node's whole program.
       const podFocus = flags.via === undefined ? focusOf(flags) : undefined;
-      const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false, ...(podFocus ? { podFocus } : {}) });
+      const model = await loadValidModel(paths, io, { ...modelOptionsFromFlags(flags), ...(podFocus ? { podFocus } : {}) });
       const resolved = resolveFlow(flowFromFlags(flags), new EndpointDirectory(model.inventory));
       if (!resolved.ok) throw new UserError(resolved.errors.map((e) => `calpol explain: ${e.message}`).join('\n'));
       // The policy model's answer needs only the endpoints the flow touches (see

@@ -25,7 +25,7 @@ import { formatSelectorError, parseSelector, type Selector } from '../../selecto
 import type { PolicySet } from '../../model/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -125,7 +125,7 @@ export function registerMatrix(program: Command, io: Io, setExit: (code: number)
     .action(async (paths: string[], flags: MatrixFlags) => {
       const from = selectorFlag(flags.from, '--from');
       const to = selectorFlag(flags.to, '--to');
-      const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+      const model = await loadValidModel(paths, io, modelOptionsFromFlags(flags));
       const plan = planFromFlags(model, flags);
       const result = matrixVerdicts(plan, {
         probes: probesFor(flags, model.policySet, io),

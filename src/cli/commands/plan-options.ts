@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { oneOf } from './options.js';
+import { declaredTier, oneOf } from './options.js';
 
 export const TIE_BREAKS = ['calpol', 'upstream'] as const;
 export const ENDPOINT_TO_HOST = ['drop', 'accept', 'return'] as const;
@@ -21,5 +21,6 @@ export function addPlanOptions(command: Command): Command {
       oneOf(ENDPOINT_TO_HOST),
       'drop',
     )
-    .option('--allow-unsupported', 'skip fields calpol cannot enforce (rules using them never allow) instead of failing');
+    .option('--allow-unsupported', 'skip fields calpol cannot enforce (rules using them never allow) instead of failing')
+    .option('--tier <name[:order]>', 'a tier defined outside these files (repeatable): its policies are not missing their tier', declaredTier);
 }

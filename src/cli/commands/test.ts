@@ -15,7 +15,7 @@ import { formatText } from '../../lint/index.js';
 import type { ResolvedFlow } from '../../eval/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -90,7 +90,7 @@ export function registerTest(program: Command, io: Io, setExit: (code: number) =
   addPlanOptions(command)
     .addHelpText('after', '\nExit codes: 0 every flow as expected, 1 some flow not, 2 usage or input error.')
     .action(async (paths: string[], flags: TestFlags) => {
-      const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+      const model = await loadValidModel(paths, io, modelOptionsFromFlags(flags));
       const specs = await readFlows(flags.expect, io);
       const plan = planFromFlags(model, flags);
       const directory = new EndpointDirectory(model.inventory);

@@ -30,7 +30,7 @@ import {
 } from '../../verify/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { useColor, type Io } from '../io.js';
-import { loadValidModel, planFromFlags, type PlanFlags } from '../model.js';
+import { loadValidModel, modelOptionsFromFlags, planFromFlags, type PlanFlags } from '../model.js';
 import { nonNegativeInteger, oneOf } from './options.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -67,7 +67,7 @@ export function requireLab(command: string): void {
 
 /** Loads the input, picks the lab's node and compiles its program; compile errors stop with exit 2. */
 export async function setUpNode(paths: string[], flags: NodeFlags, io: Io): Promise<NodeSetup> {
-  const model = await loadValidModel(paths, io, { allowUnsupported: flags.allowUnsupported ?? false });
+  const model = await loadValidModel(paths, io, modelOptionsFromFlags(flags));
   const plan = planFromFlags(model, flags);
   const counts = endpointCountsByNode(model.inventory);
   if (flags.node !== undefined && !counts.has(flags.node)) {

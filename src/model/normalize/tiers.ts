@@ -66,7 +66,7 @@ export function buildTiers(
     tiers.set(name, { name, defaultAction: 'Deny', builtIn: false, defined: false, span });
     diagnostics.push(
       report(missingTier, 'missingTier', span, { tier: name, policy: policy.key }, {
-        help: `pass the file that defines Tier ${name} too, or, when the tier is managed elsewhere, declare it: calpol lint --tier ${name}[:ORDER]`,
+        help: `pass the file that defines Tier ${name} too, or, when the tier is managed elsewhere, declare it with --tier ${name}[:ORDER]`,
       }),
     );
   }
