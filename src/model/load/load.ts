@@ -220,6 +220,10 @@ const SHAPE_ERRORS: ReadonlySet<string> = new Set([missingField.id, invalidType.
 
 /** A document calpol does not read: a note when it carries no policy, otherwise an error (classifyUnread). */
 function reportUnread(apiVersion: { value: string; node: YNode }, kind: { value: string; node: YNode }, ctx: FileContext): void {
+  ctx.diagnostics.push(unreadFinding(apiVersion, kind, ctx));
+}
+
+function unreadFinding(apiVersion: { value: string; node: YNode }, kind: { value: string; node: YNode }, ctx: FileContext): Diagnostic {
   const span = nodeSpan(ctx, kind.node);
   const versionSpan = nodeSpan(ctx, apiVersion.node);
   const data = { apiVersion: apiVersion.value, kind: kind.value };
@@ -227,21 +231,19 @@ function reportUnread(apiVersion: { value: string; node: YNode }, kind: { value:
   const error = { severity: 'error' as const };
   switch (unread.reason) {
     case 'removedApiVersion':
-      return void ctx.diagnostics.push(report(unknownKind, 'removedApiVersion', versionSpan, { ...data, replacement: unread.replacement }, error));
+      return report(unknownKind, 'removedApiVersion', versionSpan, { ...data, replacement: unread.replacement }, error);
     case 'wrongApiVersion':
-      return void ctx.diagnostics.push(report(unknownKind, 'unknownApiVersion', versionSpan, { ...data, expected: unread.expected.join(' or ') }, error));
+      return report(unknownKind, 'unknownApiVersion', versionSpan, { ...data, expected: unread.expected.join(' or ') }, error);
     case 'calicoV1':
-      return void ctx.diagnostics.push(report(unknownKind, 'calicoV1', span, data, error));
+      return report(unknownKind, 'calicoV1', span, data, error);
     case 'unenforcedPolicy':
-      return void ctx.diagnostics.push(
-        ctx.allowUnsupported
-          ? report(unknownKind, 'unenforcedPolicySkipped', span, data, { severity: 'warning' })
-          : report(unknownKind, 'unenforcedPolicy', span, data, error),
-      );
+      return ctx.allowUnsupported
+        ? report(unknownKind, 'unenforcedPolicySkipped', span, data, { severity: 'warning' })
+        : report(unknownKind, 'unenforcedPolicy', span, data, error);
     case 'misspelt':
-      return void ctx.diagnostics.push(report(unknownKind, 'unknownKindWithSuggestion', span, { ...data, suggestion: unread.suggestion }, error));
+      return report(unknownKind, 'unknownKindWithSuggestion', span, { ...data, suggestion: unread.suggestion }, error);
     case 'noPolicy':
-      return void ctx.diagnostics.push(report(unknownKind, 'unknownKind', span, data));
+      return report(unknownKind, 'unknownKind', span, data);
     default:
       return unreachable(unread, 'unread document');
   }
