@@ -1,7 +1,8 @@
 import type { Endpoint, Policy, Profile } from '../model/index.js';
 import type { ChainKind, Direction, EndpointPlan } from '../tiers/index.js';
 import type { ChainFactory } from './chain-factory.js';
-import { assertSafeName, MAX_CHAIN_NAME, shortHash } from './names.js';
+import { shortHash } from '../diag/index.js';
+import { assertSafeName, MAX_CHAIN_NAME } from './names.js';
 import { MARK_ACCEPT, MARK_PASS, type Match, type Rule } from './types.js';
 
 const passClear: Match = { kind: 'mark', mask: MARK_PASS, value: 0, negate: false };

@@ -23,8 +23,6 @@ export class NameOwners {
   }
 }
 
-export { shortHash };
-
 /**
  * A readable, unique, length-limited name from user-controlled text: `prefix` + the
  * text reduced to [a-z0-9.-] and cut to fit + `-` + a hash of the FULL text. The hash

@@ -20,7 +20,7 @@ export interface ModelOptions {
    */
   podFocus?: PodFocus;
   /**
-   * Tiers defined outside the inputs (`calpol lint --tier NAME[:ORDER]`), for repositories
+   * Tiers defined outside the inputs (`--tier NAME[:ORDER]`), for repositories
    * whose tiers the platform team owns: a policy in one of them is not missing its tier.
    */
   declaredTiers?: readonly DeclaredTier[];
@@ -79,9 +79,9 @@ function resourcesWithLoadErrors(resources: readonly Resource[], diagnostics: re
  * (and the model reports hasErrors, so nothing is compiled from it).
  */
 export function loadModel(sources: readonly SourceFile[], options: ModelOptions = {}): Model {
-  const loadOptions = { allowUnsupported: options.allowUnsupported ?? false };
-  const loaded = options.podFocus ? loadFocused([...sources], options.podFocus, loadOptions) : { ...loadResources([...sources], loadOptions), unread: undefined };
-  const validation = validateResources(loaded.resources, { allowUnsupported: options.allowUnsupported ?? false });
+  const unsupported = { allowUnsupported: options.allowUnsupported ?? false };
+  const loaded = options.podFocus ? loadFocused([...sources], options.podFocus, unsupported) : { ...loadResources([...sources], unsupported), unread: undefined };
+  const validation = validateResources(loaded.resources, unsupported);
   const invalid = validation.invalid;
   resourcesWithLoadErrors(loaded.resources, loaded.diagnostics, invalid);
   const valid = invalid.size === 0 ? loaded.resources : loaded.resources.filter((r) => !invalid.has(r));

@@ -9,6 +9,7 @@ import {
 } from '../../lint/index.js';
 import { EXIT } from '../errors.js';
 import { calpolVersion, useColor, type Io } from '../io.js';
+import { modelOptionsFromFlags } from '../model.js';
 import { readSources, sourceLineLookup } from '../sources.js';
 import { declaredTier, nonNegativeInteger, oneOf } from './options.js';
 import type { DeclaredTier } from '../../model/index.js';
@@ -41,11 +42,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     )
     .action(async (paths: string[], flags: LintFlags) => {
       const sources = await readSources(paths, io);
-      const outcome = lintSources(sources, {
-        allowUnsupported: flags.allowUnsupported ?? false,
-        tieBreak: flags.tieBreak,
-        ...(flags.tier ? { declaredTiers: flags.tier } : {}),
-      });
+      const outcome = lintSources(sources, { ...modelOptionsFromFlags(flags), tieBreak: flags.tieBreak });
       const diagnostics = outcome.diagnostics;
       switch (flags.format) {
         case 'json':

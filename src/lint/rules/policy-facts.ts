@@ -1,7 +1,7 @@
 import type { Span } from '../../diag/index.js';
 import type { Model, Policy, PolicyRule, Resource, RuleAction } from '../../model/index.js';
 import { canonicalString, type Selector, type SelectorNode } from '../../selector/index.js';
-import { Bitset, type Direction, type TierPlan } from '../../tiers/index.js';
+import type { Direction } from '../../tiers/index.js';
 
 /**
  * Small facts about policies and rules that several semantic lint rules share. Not a
@@ -72,7 +72,6 @@ export function describeOrder(policy: Policy): string {
   return policy.order === undefined ? 'unset' : String(policy.order);
 }
 
-/** The membership bits that are endpoints (the index also holds network sets after them). */
 const conjunctCache = new WeakMap<Selector, ReadonlySet<string>>();
 
 /** The selector's top-level conjuncts (nested ANDs flattened), by canonical text; all() has none. */
